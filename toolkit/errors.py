@@ -1,0 +1,27 @@
+"""One root error; each subclass also inherits the builtin it refines, so callers may catch either."""
+
+from __future__ import annotations
+
+
+class ToolkitError(Exception):
+    """Root of every error the toolkit raises on purpose."""
+
+
+class RecipeError(ToolkitError, ValueError):
+    """A dataset recipe (dataset.toml) is missing, malformed or names something that does not exist."""
+
+
+class InputError(ToolkitError, FileNotFoundError):
+    """An input path given to a build does not exist or has a format the toolkit cannot read."""
+
+
+class SchemaFileError(ToolkitError, ValueError):
+    """A file in schemas/ does not follow the Table Schema vocabulary the toolkit understands."""
+
+
+class DictionaryError(ToolkitError, ValueError):
+    """A dictionary data file (actors, demonyms, verb patterns, code tables) is malformed."""
+
+
+class DatasetError(ToolkitError, ValueError):
+    """A built dataset folder is incomplete or does not match its manifest."""
