@@ -25,3 +25,7 @@ class DictionaryError(ToolkitError, ValueError):
 
 class DatasetError(ToolkitError, ValueError):
     """A built dataset folder is incomplete or does not match its manifest."""
+
+
+class FrameSchemaError(ToolkitError, TypeError):
+    """A frame handed to conform or validation lacks a column or has the wrong dtype (a code bug)."""
