@@ -2,4 +2,34 @@
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from toolkit.annotation import Annotation, annotate
+from toolkit.build import BuildResult, build
+from toolkit.errors import (
+    AnnotateInputError,
+    DatasetError,
+    DictionaryError,
+    FrameSchemaError,
+    InputError,
+    RecipeError,
+    SchemaFileError,
+    ToolkitError,
+)
+from toolkit.validate import Report, validate_dataset
+
+__all__ = [
+    "AnnotateInputError",
+    "Annotation",
+    "BuildResult",
+    "DatasetError",
+    "DictionaryError",
+    "FrameSchemaError",
+    "InputError",
+    "RecipeError",
+    "Report",
+    "SchemaFileError",
+    "ToolkitError",
+    "__version__",
+    "annotate",
+    "build",
+    "validate_dataset",
+]

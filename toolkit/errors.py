@@ -23,6 +23,10 @@ class DictionaryError(ToolkitError, ValueError):
     """A dictionary data file (actors, demonyms, verb patterns, code tables) is malformed."""
 
 
+class AnnotateInputError(ToolkitError, ValueError):
+    """The frame given to `annotate` lacks a column or has ids or texts of the wrong shape."""
+
+
 class DatasetError(ToolkitError, ValueError):
     """A built dataset folder is incomplete or does not match its manifest."""
 

@@ -1,0 +1,130 @@
+"""Country mentions: exact spans, whole words, longest match, stable entity ids, honest aliases."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from toolkit import entities, segment
+from toolkit.ids import stable_id_py
+
+PIECES = [
+    "Russia", "Russian", "North Korea", "North Korean", "South Korea", "Korea", "US", "U.S.", "us",
+    "USA", "Iran", "Iranian", "Woman", "Oman", "woman", "Ukrainians", "Côte d'Ivoire", "New Jersey",
+    "Papua New Guinea", "Guinea", "the", "said", "é", "“", "”", "–", "Kyiv", "Türkiye", "Turkey",
+]
+SEPARATORS = [" ", ", ", ". ", "-", " – ", "“", "” ", "\n", "'s ", "’s ", ""]
+
+
+def run(texts: list[str], ids: list[str] | None = None) -> pl.DataFrame:
+    ids = ids or [f"a{i}" for i in range(len(texts))]
+    arts = pl.LazyFrame({"article_id": ids, "text": texts})
+    return entities.mentions(arts, segment.sentences(arts)).collect()
+
+
+def codes_of(text: str) -> list[str]:
+    return run([text])["country_code"].to_list()
+
+
+texts = st.lists(
+    st.tuples(st.sampled_from(PIECES) | st.text("abcé XYZ.–", max_size=6), st.sampled_from(SEPARATORS)),
+    max_size=25,
+).map(lambda parts: "".join(a + b for a, b in parts))
+
+
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_mentions_round_trip_to_article_text(batch):
+    found = run(batch)
+    by_id = {f"a{i}": t for i, t in enumerate(batch)}
+    surfaces = set(entities.country_gazetteer()["surface"])
+    for row in found.iter_rows(named=True):
+        text = by_id[row["article_id"]]
+        assert text[row["start"] : row["end"]] == row["surface"]
+        assert row["surface"] in surfaces and row["surface"] != "us"
+        # whole words only: no letter or digit glued to either side
+        assert row["start"] == 0 or not text[row["start"] - 1].isalnum()
+        assert row["end"] == len(text) or not text[row["end"]].isalnum()
+    # mentions never overlap
+    for _, group in found.group_by("article_id"):
+        starts, ends = group["start"].to_list(), group["end"].to_list()
+        assert all(s >= e for s, e in zip(starts[1:], ends[:-1], strict=False))
+
+
+def test_longest_match_wins_north_korean_is_prk_only():
+    assert codes_of("The North Korean leader spoke.") == ["PRK"]
+    assert codes_of("North Koreans and South Koreans met.") == ["PRK", "KOR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A Woman spoke to a woman.", []),
+        ("Iranian officials visited Iran.", ["IRN", "IRN"]),
+        ("Let us go; the US will not.", ["USA"]),
+        ("He flew to New Jersey, not Jersey.", ["JEY"]),
+        ("Papua New Guinea and Guinea-Bissau", ["PNG", "GNB"]),
+        ("The U.S. and the U.S.A. differ from USAID.", ["USA", "USA"]),
+        ("Côte d’Ivoire – Türkiye – Turkey’s", ["CIV", "TUR", "TUR"]),
+        ("Kyrgyzstan and Bhutanese monks", ["KGZ", "BTN"]),
+    ],
+    ids=[
+        "no-oman-in-woman", "demonym-then-name", "pronoun-us", "blocker", "longest", "dotted", "non-ascii",
+        "pycountry",
+    ],
+)
+def test_country_matching_cases(text, expected):
+    assert codes_of(text) == expected
+
+
+def test_mentions_carry_sentence_kind_and_contract_columns():
+    found = run(["Nothing here. Then Russia spoke.\n\nAnd Ukraine replied."])
+    assert found.columns == entities.MENTION_COLUMNS
+    assert found["sentence"].to_list() == [1, 2]
+    assert set(found["kind"]) == {"country"} and found["role_code"].is_null().all()
+    assert found["name"].to_list() == ["Russian Federation", "Ukraine"]
+
+
+def test_entity_id_is_stable_id_of_kind_and_iso3():
+    found = run(["Russia and the Russians"])
+    assert set(found["entity_id"]) == {stable_id_py("country", "RUS", prefix="entity")}
+    assert entities.country_entity_id("RUS") == stable_id_py("country", "RUS", prefix="entity")
+
+
+def test_entity_ids_stable_under_shuffling_and_added_documents():
+    docs = ["Russia attacked Ukraine.", "The US and Japan met.", "Chinese and Syrian envoys."]
+    ids = ["x", "y", "z"]
+    base = entities.entities(run(docs, ids).lazy()).collect()
+    shuffled = entities.entities(run(docs[::-1], ids[::-1]).lazy()).collect()
+    assert base.equals(shuffled)
+    more = entities.entities(run([*docs, "Russia and France."], [*ids, "w"]).lazy()).collect()
+    ids_before = dict(base.select("country_code", "entity_id").iter_rows())
+    ids_after = dict(more.select("country_code", "entity_id").iter_rows())
+    assert all(ids_after[c] == e for c, e in ids_before.items())
+
+
+def test_entity_table_aliases_are_surfaces_of_that_entity():
+    found = run(["Russia, the Russians and a Russian envoy.", "U.S. and US and American", "North Korea"])
+    table = entities.entities(found.lazy()).collect()
+    surfaces = found.group_by("entity_id").agg(pl.col("surface").unique().sort())
+    for row in table.iter_rows(named=True):
+        expected = surfaces.filter(pl.col("entity_id") == row["entity_id"])["surface"].item().to_list()
+        assert row["aliases"] == expected == sorted(set(expected))
+        assert row["n_mentions"] == found.filter(pl.col("entity_id") == row["entity_id"]).height
+    rus = table.filter(pl.col("country_code") == "RUS").row(0, named=True)
+    assert rus["aliases"] == ["Russia", "Russian", "Russians"] and rus["n_articles"] == 1
+    assert table["geonames_id"].is_null().all()
+
+
+def test_gazetteer_has_pycountry_names_and_at_least_80_demonym_countries():
+    gaz = entities.country_gazetteer()
+    assert gaz.filter(pl.col("origin").str.starts_with("pycountry"))["iso3"].n_unique() >= 240
+    demonym_countries = gaz.filter(pl.col("origin") == "demonyms.tsv")["iso3"].n_unique()
+    assert demonym_countries >= 80
+    assert gaz["surface"].is_unique().all()
+
+
+def test_null_and_empty_texts_give_no_mentions():
+    arts = pl.LazyFrame({"article_id": ["a", "b"], "text": [None, ""]}, schema={"article_id": pl.Utf8, "text": pl.Utf8})
+    assert entities.mentions(arts, segment.sentences(arts)).collect().height == 0

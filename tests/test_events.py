@@ -1,0 +1,125 @@
+"""CAMEO events from verb patterns: codes, actors, modality, attribution, dates and stable ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from toolkit import entities, events, segment
+from toolkit.codes import cameo_table
+
+
+def run(
+    texts: list[str], ids: list[str] | None = None, published: list[dt.datetime | None] | None = None
+) -> pl.DataFrame:
+    ids = ids or [f"a{i}" for i in range(len(texts))]
+    arts = pl.LazyFrame(
+        {"article_id": ids, "text": texts, "published_at": published or [None] * len(texts)},
+        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_at": pl.Datetime("us", "UTC")},
+    )
+    sents = segment.sentences(arts)
+    return events.events(arts, sents, entities.mentions(arts, sents)).collect()
+
+
+def one(text: str) -> dict:
+    found = run([text])
+    assert found.height == 1, found
+    return found.row(0, named=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "source", "target", "modality"),
+    [
+        ("Russia launched air strikes on Ukraine.", "195", "RUS", "UKR", "asserted"),
+        ("Israel imposed sanctions on Iran.", "163", "ISR", "IRN", "asserted"),
+        ("Russia would receive munitions from North Korea.", "072", "PRK", "RUS", "hypothetical"),
+        ("China did not criticise Japan.", "111", "CHN", "JPN", "negated"),
+        ("Iran will attack Israel.", "190", "IRN", "ISR", "future"),
+        ("Russia plans to visit India.", "042", "RUS", "IND", "future"),
+        ("North Korea recently provided Russia with a shipment of weapons.", "072", "PRK", "RUS", "asserted"),
+        ("Turkey accused Greece of provocations.", "112", "TUR", "GRC", "asserted"),
+        ("Japan and South Korea met for talks in Seoul.", "040", "JPN", "KOR", "asserted"),
+        ("The Russian defence minister travelled to North Korea.", "042", "RUS", "PRK", "asserted"),
+        ("Egypt hosted Qatari negotiators.", "043", "EGY", "QAT", "asserted"),
+        ("Germany sent humanitarian aid to Sudan.", "073", "DEU", "SDN", "asserted"),
+    ],
+)
+def test_seed_like_sentences_are_coded(text, code, source, target, modality):
+    row = one(text)
+    got = (row["cameo_code"], row["source_code"], row["target_code"], row["modality"])
+    assert got == (code, source, target, modality)
+    assert row["root_code"] == code[:2]
+    assert row["text"] == text and (row["start"], row["end"]) == (0, len(text))
+
+
+def test_events_need_a_country_source():
+    assert run(["Air strikes on Ukraine continued.", "Officials condemned the attack."]).height == 0
+
+
+def test_target_in_a_later_phrase_is_not_the_recipient():
+    row = one("North Korea could provide Moscow with ammunition for the war in Ukraine.")
+    assert (row["cameo_code"], row["source_code"], row["target_code"]) == ("072", "PRK", None)
+    assert row["modality"] == "hypothetical"
+
+
+def test_actor_in_another_clause_is_not_the_source():
+    assert run(["Israel struck Syria, declaring the strikes a warning as it accused Turkey of meddling."]).filter(
+        pl.col("cameo_code") == "112"
+    ).height == 0
+
+
+def test_codes_quad_class_and_goldstein_come_from_the_code_table():
+    found = run([
+        "Russia launched air strikes on Ukraine. Israel imposed sanctions on Iran. China criticised Japan.",
+        "France met with Germany. Chile condemned Peru. Egypt hosted Jordan.",
+    ])
+    assert found.height == 6
+    table = cameo_table().select("cameo_code", "root_code", "quad_class", "goldstein", "plover_type")
+    joined = found.join(table, on="cameo_code", how="left", suffix="_table")
+    for col in ("root_code", "quad_class", "goldstein", "plover_type"):
+        assert joined[col].equals(joined[f"{col}_table"], null_equal=True), col
+
+
+def test_attribution_names_the_country_that_said_it():
+    row = one("Russia attacked Ukraine overnight, the US said.")
+    assert row["attributed_to"] == entities.country_entity_id("USA")
+    assert one("Russia attacked Ukraine overnight, officials said.")["attributed_to"] is None
+
+
+def test_event_date_is_the_named_weekday_before_publication():
+    published = dt.datetime(2023, 10, 16, 9, tzinfo=dt.UTC)  # a Monday
+    found = run(["On Friday, Russia attacked Ukraine.", "Russia attacked Ukraine."], published=[published, published])
+    assert found["event_date"].to_list() == [dt.date(2023, 10, 13), None]
+    assert found["date_precision"].to_list() == ["day", "none"]
+
+
+def test_event_ids_are_deterministic_under_row_order():
+    texts = ["Russia launched air strikes on Ukraine.", "Israel imposed sanctions on Iran. China criticised Japan."]
+    a = run(texts, ["x", "y"]).sort("event_id")
+    b = run(texts[::-1], ["y", "x"]).sort("event_id")
+    assert a.equals(b)
+    assert a["event_id"].is_unique().all()
+    assert a["event_id"].str.contains("^[0-9a-f]{32}$").all()
+
+
+def test_same_act_coded_twice_in_a_sentence_is_one_event():
+    found = run(["Russia attacked Ukraine and Russia attacked Ukraine."])
+    assert found.height == 1
+
+
+def test_events_frame_follows_the_contract():
+    found = run(["Russia launched air strikes on Ukraine."])
+    assert found.columns == events.EVENT_COLUMNS
+    assert found.schema["cameo_code"] == pl.Utf8 and found.schema["quad_class"] == pl.Int64
+    assert found.schema["goldstein"] == pl.Float64 and found.schema["event_date"] == pl.Date
+    assert found["location_id"].is_null().all()
+    empty = run(["No countries here at all."])
+    assert empty.columns == events.EVENT_COLUMNS and empty.height == 0
+
+
+def test_verb_dictionary_codes_exist_in_the_code_table():
+    verbs = events.verb_table()
+    assert verbs["cameo_code"].is_in(cameo_table()["cameo_code"].implode()).all()
+    assert set(verbs["roles"]) <= set(events.ROLES)
