@@ -14,7 +14,7 @@ ARTICLES ?= 10000
 SOURCES := $(shell find toolkit -name '*.py' -o -name '*.tsv' -o -name '*.csv' -o -name '*.yaml' 2>/dev/null) $(wildcard schemas/*.yaml)
 DEMO_INPUTS := $(shell find datasets/demo -type f 2>/dev/null)
 
-.PHONY: help setup dataset test validate bench eval clean distclean
+.PHONY: help setup dataset test validate bench clean distclean
 
 help: ## list the targets
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'

@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 from toolkit.annotation import Annotation, annotate
-from toolkit.build import BuildResult, build
+from toolkit.pipeline import BuildResult, build
 from toolkit.errors import (
     AnnotateInputError,
     DatasetError,

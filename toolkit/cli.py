@@ -1,0 +1,112 @@
+"""Command line: `toolkit build` and `toolkit validate`. Parses arguments and calls the library.
+
+Human output (progress, tables) goes to stderr; `--json` output to stdout.
+Exit codes: 0 valid, 1 invalid data, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from toolkit import __version__
+from toolkit.pipeline import build
+from toolkit.errors import DatasetError, ToolkitError
+from toolkit.recipe import FORMATS
+from toolkit.validate import validate_dataset
+from toolkit.write import dumps_json
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="toolkit", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build a dataset from a recipe, folders or files")
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset.toml, folder, or .txt/.jsonl/.parquet files")
+    b.add_argument("--out", required=True, help="output folder (replaced atomically)")
+    b.add_argument("--format", choices=FORMATS, help="read every file as this format, whatever its extension")
+    b.add_argument("--shard-size", type=int, metavar="N", help="documents per shard (bounds memory)")
+    b.add_argument("--json", action="store_true", help="print the build summary as JSON on stdout")
+    v = sub.add_parser("validate", help="re-check a built dataset: schemas, cross-table rules, checksums")
+    v.add_argument("dataset", metavar="DIR")
+    v.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    err = Console(stderr=True)
+    try:
+        if args.command == "build":
+            return _build(args, err)
+        return _validate(args, err)
+    except DatasetError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        return EXIT_INVALID
+    except ToolkitError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        return EXIT_USAGE
+
+
+def _build(args: argparse.Namespace, err: Console) -> int:
+    if args.shard_size is not None and args.shard_size < 1:
+        err.print("[bold red]error:[/] --shard-size must be a positive integer")
+        return EXIT_USAGE
+    columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TextColumn("shards"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("build", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        result = build(*args.inputs, out=args.out, fmt=args.format, shard_size=args.shard_size, on_progress=on_progress)
+    if args.json:
+        print(dumps_json(result.to_dict()), end="")
+    err.print(f"[bold green]built[/] {result.out} in {result.seconds:.1f} s")
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in result.rows.items():
+        table.add_row(name, f"{n:,}")
+    err.print(table)
+    if result.rejects:
+        rej = Table()
+        rej.add_column("rejected because")
+        rej.add_column("rows", justify="right")
+        for reason, n in result.rejects.items():
+            rej.add_row(reason, f"{n:,}")
+        err.print(rej)
+    mb = result.n_bytes / 1e6
+    err.print(f"{result.n_inputs} input files, {mb:.2f} MB, {result.rows['articles'] / max(result.seconds, 1e-9):,.0f} articles/s")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace, err: Console) -> int:
+    if not Path(args.dataset).is_dir():
+        err.print(f"[bold red]error:[/] {args.dataset}: no such folder; pass the --out folder of a build")
+        return EXIT_USAGE
+    report = validate_dataset(args.dataset)
+    if args.json:
+        print(report.to_json())
+    if report.ok:
+        err.print(f"[bold green]valid:[/] {args.dataset}")
+        return EXIT_OK
+    table = Table(title=f"{args.dataset} is invalid", title_justify="left")
+    for col in ("table", "reason", "count", "detail"):
+        table.add_column(col)
+    for p in report.problems:
+        table.add_row(str(p.get("table")), str(p.get("reason")), str(p.get("count")), str(p.get("detail")))
+    err.print(table)
+    return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""A build: inputs in deterministic shards through every stage, then corpus-wide stages, validation
+and packaging into one dataset folder that appears atomically."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import polars as pl
+
+from toolkit import __version__, clean, dedupe, entities, events, package, read, segment
+from toolkit.errors import InputError, RecipeError
+from toolkit.ids import sha256_hex
+from toolkit.recipe import Recipe, load_recipe
+from toolkit.schema import TABLES, conform, empty_frame, load_schemas, primary_key
+from toolkit.validate import validate_table, validate_tables
+from toolkit.write import atomic_dir, dumps_json, file_entry, write_parquet, write_text
+
+# Tables produced shard by shard; entities are aggregated over the whole corpus afterwards.
+SHARD_TABLES = ("documents", "articles", "fragments", "mentions", "events", "rejects")
+# Row order of each output table: a total order that does not depend on the order of the inputs.
+SORT_KEYS = {
+    "documents": ["source", "doc_id"],
+    "articles": ["article_id"],
+    "fragments": ["fragment_id"],
+    "entities": ["entity_id"],
+    "mentions": ["mention_id"],
+    "events": ["event_id"],
+    "rejects": ["table", "key", "reason"],
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, for the summary table and `--json`."""
+
+    out: Path
+    rows: dict[str, int]
+    rejects: dict[str, int]
+    n_inputs: int
+    n_bytes: int
+    seconds: float = field(compare=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "out": str(self.out),
+            "rows": self.rows,
+            "rejects": self.rejects,
+            "inputs": self.n_inputs,
+            "bytes": self.n_bytes,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def resolve_recipe(inputs: Sequence[str | Path], fmt: str | None = None, shard_size: int | None = None) -> Recipe:
+    """A recipe from the build's INPUT arguments: one dataset.toml, or folders and files."""
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise RecipeError("no input given: pass a dataset.toml, a folder or files")
+    tomls = [p for p in paths if p.suffix == ".toml"]
+    if tomls:
+        if len(paths) > 1:
+            raise RecipeError(f"{tomls[0]}: a recipe names its own inputs; pass it alone")
+        recipe = load_recipe(tomls[0])
+    else:
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise InputError(f"input not found: {', '.join(missing)}; check the path")
+        resolved = [p.resolve() for p in paths]
+        root = Path(*_common_parts([p if p.is_dir() else p.parent for p in resolved]))
+        recipe = Recipe(name=root.name or "dataset", inputs=tuple(resolved), root=root)
+    if fmt is not None:
+        recipe = replace(recipe, format=fmt)
+    if shard_size is not None:
+        recipe = replace(recipe, shard_size=shard_size)
+    return recipe
+
+
+def _common_parts(paths: list[Path]) -> tuple[str, ...]:
+    parts = paths[0].parts
+    for p in paths[1:]:
+        n = 0
+        while n < min(len(parts), len(p.parts)) and parts[n] == p.parts[n]:
+            n += 1
+        parts = parts[:n]
+    return parts
+
+
+def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
+    """Every per-document stage on one shard, validated; mentions keep their entity attributes."""
+    docs, read_rejects = read.read_files(list(files), recipe.fields)
+    # Each stage's output is collected once: later stages read it several times, and one lazy
+    # graph over all stages would recompute the shared parts.
+    documents = docs.lazy().pipe(clean.clean_documents).collect()
+    blocks = segment.blocks(documents.lazy()).collect()
+    arts = segment.articles(blocks.lazy(), documents.lazy()).collect()
+    frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
+    sents = segment.sentences(arts.lazy()).collect()
+    ments = entities.mentions(arts.lazy(), sents.lazy()).collect()
+    evts = events.events(arts.lazy(), sents.lazy(), ments.lazy()).collect()
+    counts = arts.group_by("doc_id").agg(n_articles=pl.len())
+    documents = documents.join(counts, on="doc_id", how="left").with_columns(
+        pl.col("n_articles").fill_null(0)
+    )
+    tables = {
+        "documents": conform(documents, "documents"),
+        "articles": conform(arts, "articles"),
+        "fragments": conform(frags, "fragments"),
+        "entities": conform(entities.entities(ments.lazy()).collect(), "entities"),
+        "mentions": conform(ments, "mentions"),
+        "events": conform(evts, "events"),
+        "rejects": conform(read_rejects, "rejects"),
+    }
+    valid, rejects = validate_tables(tables)
+    out = {t: valid[t] for t in SHARD_TABLES if t != "rejects"}
+    # Mentions keep the entity attributes the corpus-wide entity table is aggregated from.
+    out["mentions"] = ments.join(valid["mentions"].select("mention_id"), on="mention_id", how="semi")
+    out["rejects"] = rejects
+    return out
+
+
+def build(
+    *inputs: str | Path,
+    out: str | Path,
+    fmt: str | None = None,
+    shard_size: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Build a dataset from a recipe, folders or files into `out` (replaced atomically)."""
+    started = time.perf_counter()
+    recipe = resolve_recipe(inputs, fmt, shard_size)
+    files = read.discover(list(recipe.inputs), recipe.root, recipe.format)
+    input_entries = [{"source": f.source, **file_entry(f.path)} for f in files]
+    shards = plan_shards(files, recipe.shard_size)
+    out = Path(out)
+    with atomic_dir(out) as tmp:
+        parts = tmp / "_parts"
+        for t in SHARD_TABLES:
+            (parts / t).mkdir(parents=True)
+        for i, shard in enumerate(shards):
+            for t, df in process_shard(shard, recipe).items():
+                write_parquet(df, parts / t / f"{i:06d}.parquet")
+            if on_progress:
+                on_progress(i + 1, len(shards))
+        rows = _corpus_stages(parts, tmp)
+        _package(tmp, recipe, input_entries, rows)
+        _remove_tree(parts)
+    rejects = dict(sorted(pl.read_parquet(out / "rejects.parquet")["reason"].value_counts().iter_rows()))
+    return BuildResult(
+        out=out,
+        rows=rows,
+        rejects=rejects,
+        n_inputs=len(files),
+        n_bytes=sum(e["bytes"] for e in input_entries),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def plan_shards(files: Sequence[read.InputFile], shard_size: int) -> list[list[read.InputFile]]:
+    """Consecutive files grouped until a shard holds about `shard_size` documents.
+
+    A text file is one document, a JSONL file one per line, a Parquet file one per row; a single
+    file larger than the shard size forms a shard of its own.
+    """
+    shards: list[list[read.InputFile]] = [[]]
+    count = 0
+    for f in files:
+        n = _documents_in(f)
+        if shards[-1] and count + n > shard_size:
+            shards.append([])
+            count = 0
+        shards[-1].append(f)
+        count += n
+    return [s for s in shards if s]
+
+
+def _documents_in(f: read.InputFile) -> int:
+    if f.format == "jsonl":
+        with open(f.path, "rb") as fh:
+            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")))
+    if f.format == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return max(1, pq.ParquetFile(f.path).metadata.num_rows)
+        except Exception:  # unreadable: read_files turns it into a reject
+            return 1
+    return 1
+
+
+def _scan(parts: Path, table: str) -> pl.LazyFrame:
+    files = sorted((parts / table).glob("*.parquet"))
+    if not files:
+        return empty_frame(table).lazy()
+    return pl.scan_parquet(files)
+
+
+def _corpus_stages(parts: Path, out: Path) -> dict[str, int]:
+    """Entities, duplicates and cross-shard key checks over the shard parts; writes the tables."""
+    mentions_full = _scan(parts, "mentions")
+    ents, ent_rejects = validate_table(
+        conform(entities.entities(mentions_full).collect(), "entities"), "entities"
+    )
+    lazy = {t: _scan(parts, t) for t in SHARD_TABLES}
+    lazy["entities"] = ents.lazy()
+    lazy["articles"] = dedupe.mark_duplicates(lazy["articles"], lazy["documents"])
+    # An entity that failed validation takes its mentions with it; events keep the actor codes.
+    lazy["mentions"] = lazy["mentions"].join(ents.lazy().select("entity_id"), on="entity_id", how="semi")
+    reject_parts = [lazy["rejects"], ent_rejects.lazy()]
+    for t in ("documents", "articles", "fragments", "mentions", "events"):
+        key = primary_key(t)
+        later_copies = lazy[t].filter(pl.int_range(pl.len()).over(key) > 0)
+        reject_parts.append(_duplicate_rejects(later_copies, t, key))
+        lazy[t] = lazy[t].unique(subset=key, keep="first", maintain_order=True)
+    lazy["rejects"] = pl.concat([conform(r.collect(), "rejects").lazy() for r in reject_parts]).unique(
+        subset=SORT_KEYS["rejects"], keep="first", maintain_order=True
+    )
+    rows = {}
+    for t in TABLES:
+        frame = lazy[t].pipe(lambda lf, t=t: conform(lf, t)).sort(SORT_KEYS[t])
+        write_parquet(frame, out / f"{t}.parquet")
+        rows[t] = pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item()
+    return rows
+
+
+def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.LazyFrame:
+    """Reject rows for keys that another shard already produced."""
+    return copies.select(
+        table=pl.lit(table),
+        key=pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|"),
+        reason=pl.lit("duplicate_key"),
+        detail=pl.lit("the same key was produced by more than one shard"),
+        payload=pl.lit(None, pl.Utf8),
+        doc_id=pl.col("doc_id") if "doc_id" in copies.collect_schema() else pl.lit(None, pl.Utf8),
+    )
+
+
+def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[str, int]) -> None:
+    """Manifest, Frictionless and Croissant metadata, and the dataset card."""
+    schemas = load_schemas()
+    tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
+    rejects = tables["rejects"]
+    manifest = {
+        "toolkit_version": __version__,
+        "schema_versions": {t: schemas[t].get("version", 1) for t in TABLES},
+        "lockfile_sha256": _lockfile_sha256(),
+        "inputs": input_entries,
+        "parameters": recipe.parameters(),
+        "tables": {t: {"path": f"{t}.parquet", "rows": rows[t]} for t in TABLES},
+        "validation": {
+            "rejects": dict(sorted(rejects["reason"].value_counts().iter_rows())),
+            "rejects_by_table": dict(sorted(rejects["table"].value_counts().iter_rows())),
+        },
+    }
+    meta = {
+        "name": recipe.name,
+        "title": recipe.title or recipe.name,
+        "description": recipe.description,
+        "license": recipe.license,
+        "version": recipe.version,
+    }
+    manifest["files"] = {f"{t}.parquet": file_entry(out / f"{t}.parquet") for t in TABLES}
+    write_text(out / "datapackage.json", dumps_json(package.datapackage(meta, manifest)))
+    write_text(out / "croissant.json", dumps_json(package.croissant(meta, manifest)))
+    write_text(out / "README.md", package.dataset_card(meta, manifest, package.card_stats(tables)))
+    for name in ("datapackage.json", "croissant.json", "README.md"):
+        manifest["files"][name] = file_entry(out / name)
+    write_text(out / "manifest.json", dumps_json(manifest))
+
+
+def _lockfile_sha256() -> str | None:
+    """Checksum of the lockfile the environment was built from, when running from a checkout."""
+    lock = Path(__file__).resolve().parent.parent / "uv.lock"
+    return sha256_hex(lock.read_bytes()) if lock.is_file() else None
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path)
