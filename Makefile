@@ -14,7 +14,7 @@ ARTICLES ?= 10000
 SOURCES := $(shell find toolkit -name '*.py' -o -name '*.tsv' -o -name '*.csv' -o -name '*.yaml' 2>/dev/null) $(wildcard schemas/*.yaml)
 DEMO_INPUTS := $(shell find datasets/demo -type f 2>/dev/null)
 
-.PHONY: help setup dataset test validate bench clean distclean
+.PHONY: help setup dataset test validate bench eval clean distclean
 
 help: ## list the targets
 	@grep -hE '^[a-z][a-zA-Z_-]*:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ test: $(VENV)/.synced ## run the whole test suite
 
 bench: $(VENV)/.synced ## full build of a synthetic corpus: articles/s, MB/s, peak memory (ARTICLES=10000)
 	$(VENV)/bin/python -m toolkit.bench --articles $(ARTICLES) --out $(BUILD)/bench
+
+eval: $(VENV)/.synced ## measure extraction quality against ../shared (developers and CI only)
+	$(VENV)/bin/python -m toolkit.evaluate
 
 clean: ## remove builds (never the raw inputs under datasets/)
 	rm -rf $(BUILD) .pytest_cache .hypothesis

@@ -41,7 +41,7 @@ def test_demo_build_is_valid_and_complete(demo):
     report = validate_dataset(demo)
     assert report.ok, report.problems
     assert sorted(p.name for p in demo.iterdir()) == sorted(
-        [f"{t}.parquet" for t in TABLES] + ["manifest.json", "datapackage.json", "croissant.json", "README.md"]
+        [f"{t}.parquet" for t in TABLES] + ["manifest.json", "datapackage.json", "croissant.json", "README.md", "report.html"]
     )
     t = _tables(demo)
     assert t["articles"].height >= 30

@@ -14,6 +14,7 @@ from toolkit import __version__, clean, dedupe, entities, events, package, read,
 from toolkit.errors import InputError, RecipeError
 from toolkit.ids import sha256_hex
 from toolkit.recipe import Recipe, load_recipe
+from toolkit.report import report_html
 from toolkit.schema import TABLES, conform, empty_frame, load_schemas, primary_key
 from toolkit.validate import validate_table, validate_tables
 from toolkit.write import atomic_dir, dumps_json, file_entry, write_parquet, write_text
@@ -265,7 +266,8 @@ def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[st
     write_text(out / "datapackage.json", dumps_json(package.datapackage(meta, manifest)))
     write_text(out / "croissant.json", dumps_json(package.croissant(meta, manifest)))
     write_text(out / "README.md", package.dataset_card(meta, manifest, package.card_stats(tables)))
-    for name in ("datapackage.json", "croissant.json", "README.md"):
+    write_text(out / "report.html", report_html(tables, meta["title"]))
+    for name in ("datapackage.json", "croissant.json", "README.md", "report.html"):
         manifest["files"][name] = file_entry(out / name)
     write_text(out / "manifest.json", dumps_json(manifest))
 

@@ -16,7 +16,7 @@ from toolkit.ids import sha256_hex
 
 # Fixed writer settings: together with a total row order and pinned versions they make the bytes
 # of every Parquet file reproducible.
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "row_group_size": 65_536, "statistics": True}
+PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 65_536, "statistics": True}
 
 
 def write_parquet(df: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
