@@ -51,7 +51,7 @@ def test_demo_build_is_valid_and_complete(demo):
 
 def test_demo_bad_inputs_become_rejects_with_reasons(demo):
     reasons = set(pl.read_parquet(demo / "rejects.parquet")["reason"])
-    assert {"not_utf8", "empty_text", "malformed_jsonl"} <= reasons
+    assert {"not_decodable", "empty_text", "malformed_jsonl", "warc_record_skipped"} <= reasons
     docs = pl.read_parquet(demo / "documents.parquet")
     assert docs.filter(pl.col("status") == "rejected").height >= 3
 

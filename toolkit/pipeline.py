@@ -162,33 +162,19 @@ def build(
 def plan_shards(files: Sequence[read.InputFile], shard_size: int) -> list[list[read.InputFile]]:
     """Consecutive files grouped until a shard holds about `shard_size` documents.
 
-    A text file is one document, a JSONL file one per line, a Parquet file one per row; a single
-    file larger than the shard size forms a shard of its own.
+    Documents per file are estimated by `read.estimate_documents`; a single file larger than the
+    shard size forms a shard of its own.
     """
     shards: list[list[read.InputFile]] = [[]]
     count = 0
     for f in files:
-        n = _documents_in(f)
+        n = read.estimate_documents(f)
         if shards[-1] and count + n > shard_size:
             shards.append([])
             count = 0
         shards[-1].append(f)
         count += n
     return [s for s in shards if s]
-
-
-def _documents_in(f: read.InputFile) -> int:
-    if f.format == "jsonl":
-        with open(f.path, "rb") as fh:
-            return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")))
-    if f.format == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            return max(1, pq.ParquetFile(f.path).metadata.num_rows)
-        except Exception:  # unreadable: read_files turns it into a reject
-            return 1
-    return 1
 
 
 def _scan(parts: Path, table: str) -> pl.LazyFrame:

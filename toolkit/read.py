@@ -1,16 +1,27 @@
 """Reading: find input files and turn them into a documents frame plus a rejects frame.
 
-This is one of the two modules that do I/O. Each unit of input (a .txt file, a JSONL line, a Parquet
-row) becomes exactly one document row. A unit that cannot be used is still a document (status
-"rejected", raw_text null, encoding null when its bytes could not be decoded) and also a rejects row
-with a stable reason code, so every input byte is accounted for. Reason codes: not_utf8, empty_text,
-binary_content, malformed_jsonl, missing_text_field, unknown_format, malformed_parquet, and
-bad_published_at (the only one whose document is kept, with published_at null).
+This is one of the two modules that do I/O. Each unit of input (a .txt or .html file, a JSONL line,
+a Parquet row, a WARC record) becomes exactly one document row. A unit that cannot be used is still
+a document (status "rejected", raw_text null, encoding null when its bytes could not be decoded) and
+also a rejects row with a stable reason code, so every input byte is accounted for. Reason codes:
+empty_text, binary_content, not_decodable, bad_compression, malformed_jsonl, missing_text_field,
+unknown_format, malformed_parquet, malformed_warc, warc_record_skipped (a WARC record that is not a
+200 HTML response: request, warcinfo, redirect, image...), no_main_text (a page the extractor found
+no article text in), and bad_published_at (the only one whose document is kept, published_at null).
+
+`.gz` and `.zst` files are decompressed first (`a.jsonl.gz` is JSONL). sha256 and n_bytes describe a
+whole-file document's bytes as stored (compressed), so they match the manifest's input checksums; a
+JSONL line's are of the decompressed line, a WARC record's of its HTTP body. Decoding and mojibake
+repair: `toolkit.encoding`; HTML extraction and WARC records: `toolkit.webpages`.
+
+Web documents: raw_text is the page's main text; title, url (canonical link, else the WARC target
+URI) and published_at come from the page's own metadata, never from the crawl: WARC-Date (capture
+time) is `fetched_at`, and HTTP Last-Modified is ignored (dynamic pages report the serving time).
+A WARC record's source is "<file>#B<byte offset>" and its external_id the WARC-Record-ID.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -18,11 +29,19 @@ from pathlib import Path
 
 import polars as pl
 
+from toolkit import webpages
+from toolkit.encoding import (
+    COMPRESSIONS, MOJIBAKE_HINT, CompressionError, compression, decode_bytes, decode_html, decompress,
+    open_decompressed, repair_mojibake,
+)  # fmt: skip
 from toolkit.errors import InputError
 from toolkit.ids import sha256_hex, stable_id
 from toolkit.recipe import FORMATS, Fields
 
-EXTENSIONS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+EXTENSIONS = {
+    ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
+    ".html": "html", ".htm": "html", ".warc": "warc",
+}  # fmt: skip
 # Rejects keep a short excerpt of the offending input, enough to find and judge it.
 EXCERPT_CHARS = 200
 
@@ -33,11 +52,15 @@ DOCUMENTS_SCHEMA = {
     "sha256": pl.String,
     "n_bytes": pl.Int64,
     "encoding": pl.String,
+    "repair": pl.String,  # toolkit.encoding's repair code, e.g. "ftfy:mojibake"
+    "extractor": pl.String,  # HTML main-text extractor and version; null for text inputs
     "status": pl.String,
     "external_id": pl.String,
     "url": pl.String,
     "title": pl.String,
     "published_at": pl.Datetime("us", "UTC"),
+    "fetched_at": pl.Datetime("us", "UTC"),  # WARC-Date of a crawled page
+    "declared_language": pl.String,  # a page's <html lang> (ISO 639-1): a hint, not in the schema
     "raw_text": pl.String,
     "n_chars": pl.Int64,
 }
@@ -51,9 +74,7 @@ REJECTS_SCHEMA = {
 }
 # Columns of the per-unit records built in Python before the frame exists.
 _UNIT_SCHEMA = {
-    "source": pl.String, "format": pl.String, "sha256": pl.String, "n_bytes": pl.Int64,
-    "encoding": pl.String, "external_id": pl.String, "url": pl.String, "title": pl.String,
-    "published_at": pl.Datetime("us", "UTC"), "raw_text": pl.String,
+    **{k: v for k, v in DOCUMENTS_SCHEMA.items() if k not in ("doc_id", "status", "n_chars")},
     "reason": pl.String, "detail": pl.String, "payload": pl.String,
     "date_detail": pl.String, "date_payload": pl.String, "_file": pl.Int64, "_unit": pl.Int64,
 }  # fmt: skip
@@ -65,7 +86,7 @@ class InputFile:
 
     path: Path
     source: str  # posix path relative to the root, else the file name
-    format: str  # "txt", "jsonl", "parquet", or the unknown extension (read as a reject)
+    format: str  # "txt", "jsonl", "parquet", "html", "warc", or the unknown extension (a reject)
 
 
 def _source(path: Path, root: Path | None) -> str:
@@ -78,7 +99,13 @@ def _source(path: Path, root: Path | None) -> str:
 
 
 def _format(path: Path, fmt: str | None) -> str:
-    return fmt or EXTENSIONS.get(path.suffix.lower(), path.suffix.lower().lstrip(".") or "unknown")
+    if fmt:
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in COMPRESSIONS:  # the format is the suffix before the compression's
+        inner = Path(path.stem).suffix.lower()
+        return EXTENSIONS.get(inner, (inner.lstrip(".") + suffix) if inner else suffix.lstrip("."))
+    return EXTENSIONS.get(suffix, suffix.lstrip(".") or "unknown")
 
 
 def discover(inputs: list[Path], root: Path | None = None, fmt: str | None = None) -> list[InputFile]:
@@ -101,6 +128,26 @@ def discover(inputs: list[Path], root: Path | None = None, fmt: str | None = Non
     return sorted(found.values(), key=lambda f: (f.source, str(f.path)))
 
 
+def estimate_documents(f: InputFile) -> int:
+    """Documents a file will yield (at least 1): lines of JSONL, rows of Parquet, records of a WARC."""
+    try:
+        if f.format == "jsonl":
+            with open_decompressed(f.path) as fh:
+                return max(1, sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")))
+        if f.format == "parquet":
+            import pyarrow.parquet as pq
+
+            return max(1, pq.ParquetFile(f.path).metadata.num_rows)
+        if f.format == "warc":
+            from fastwarc.warc import ArchiveIterator, any_type
+
+            with open(f.path, "rb") as fh:
+                return max(1, sum(1 for _ in ArchiveIterator(fh, record_types=any_type, parse_http=False)))
+    except Exception:  # noqa: BLE001 - unreadable: read_files turns it into a reject
+        return 1
+    return 1
+
+
 def _excerpt(data: bytes | str) -> str:
     text = data.decode("utf-8", "backslashreplace") if isinstance(data, bytes) else data
     return text[:EXCERPT_CHARS]
@@ -119,24 +166,25 @@ def _reject(unit: dict, reason: str, detail: str, excerpt: str) -> dict:
     return {**unit, "raw_text": None, "reason": reason, "detail": detail, "payload": payload}
 
 
-def _decode(source: str, fmt: str, raw: bytes) -> dict:
-    """A unit from raw bytes: decoded text, or a reject for empty, binary or non-UTF-8 input."""
-    unit = _unit(source, fmt, raw, encoding="utf-8")
-    if b"\x00" in raw:
-        return _reject({**unit, "encoding": None}, "binary_content",
-                       f"{source}: NUL byte at offset {raw.index(0)}; the input is binary, not text",
-                       _excerpt(raw))  # fmt: skip
-    if raw.startswith(codecs.BOM_UTF8):
-        raw, unit["encoding"] = raw[len(codecs.BOM_UTF8):], "utf-8-sig"
+def _decoded(unit: dict, data: bytes, declared: str | None = None, html: bool = False) -> dict:
+    """`unit` with the text of `data`, or a reject for binary, undecodable or empty input."""
+    d = (decode_html if html else decode_bytes)(data, declared)
+    if d.reason:
+        return _reject({**unit, "encoding": None}, d.reason, f"{unit['source']}: {d.detail}", _excerpt(data))
+    if not d.text.strip():
+        return _reject({**unit, "encoding": d.encoding}, "empty_text",
+                       f"{unit['source']}: no text (empty or only whitespace)", _excerpt(data))  # fmt: skip
+    return {**unit, "encoding": d.encoding, ("_html" if html else "raw_text"): d.text}
+
+
+def _file_bytes(f: InputFile) -> tuple[bytes, bytes | dict]:
+    """The file's stored bytes and their decompressed form, or a bad_compression reject unit."""
+    raw = f.path.read_bytes()
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _reject({**unit, "encoding": None}, "not_utf8",
-                       f"{source}: byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8; "
-                       "re-encode the input as UTF-8", _excerpt(raw))  # fmt: skip
-    if not text.strip():
-        return _reject(unit, "empty_text", f"{source}: no text (empty or only whitespace)", _excerpt(raw))
-    return {**unit, "raw_text": text}
+        return raw, decompress(raw, compression(f.path))
+    except CompressionError as exc:
+        return raw, _reject(_unit(f.source, f.format, raw, encoding=None), "bad_compression",
+                            f"{f.source}: {exc}", _excerpt(raw[:64]))  # fmt: skip
 
 
 def _parse_date(value: object) -> tuple[datetime | None, str | None]:
@@ -155,7 +203,7 @@ def _parse_date(value: object) -> tuple[datetime | None, str | None]:
 
 
 def _from_record(
-    source: str, fmt: str, raw: bytes, rec: object, fields: Fields, encoding: str = "utf-8"
+    source: str, fmt: str, raw: bytes, rec: object, fields: Fields, encoding: str | None = "utf-8"
 ) -> dict:
     """A unit from one JSON object (a JSONL line or a Parquet row)."""
     unit = _unit(source, fmt, raw, encoding=encoding)
@@ -183,19 +231,32 @@ def _from_record(
 
 
 def _read_txt(f: InputFile, fields: Fields) -> list[dict]:
-    return [_decode(f.source, f.format, f.path.read_bytes())]
+    raw, data = _file_bytes(f)
+    return [data if isinstance(data, dict) else _decoded(_unit(f.source, f.format, raw), data)]
+
+
+def _read_html(f: InputFile, fields: Fields) -> list[dict]:
+    raw, data = _file_bytes(f)
+    return [data if isinstance(data, dict) else _decoded(_unit(f.source, f.format, raw), data, html=True)]
 
 
 def _read_jsonl(f: InputFile, fields: Fields) -> list[dict]:
     """One unit per non-blank line; blank lines separate records and carry no text."""
-    data = f.path.read_bytes()
+    raw, data = _file_bytes(f)
+    if isinstance(data, dict):
+        return [data]
+    lines = [(n, line.removesuffix(b"\r")) for n, line in enumerate(data.split(b"\n"), start=1)]
+    lines = [(n, line) for n, line in lines if line.strip()]
+    fallback = None  # one detected encoding for all the lines that are not UTF-8
     units = []
-    for n, line in enumerate(data.split(b"\n"), start=1):
-        line = line.removesuffix(b"\r")
-        if not line.strip():
-            continue
+    for n, line in lines:
         source = f"{f.source}#L{n}"
-        decoded = _decode(source, f.format, line)
+        declared = None
+        if not line.isascii() and not _is_utf8(line):
+            if fallback is None:  # detected once, on all such lines together: more evidence than one line
+                fallback = decode_bytes(b"\n".join(x for _, x in lines if not _is_utf8(x))).encoding or ""
+            declared = fallback or None
+        decoded = _decoded(_unit(source, f.format, line), line, declared)
         if decoded.get("reason"):
             units.append({**decoded, "_unit": n})
             continue
@@ -208,9 +269,17 @@ def _read_jsonl(f: InputFile, fields: Fields) -> list[dict]:
             continue
         units.append({**_from_record(source, f.format, line, rec, fields, decoded["encoding"]), "_unit": n})
     if not units:  # an empty file is still an input: account for it
-        units.append(_reject(_unit(f.source, f.format, data, encoding="utf-8"), "empty_text",
+        units.append(_reject(_unit(f.source, f.format, raw, encoding="utf-8"), "empty_text",
                              f"{f.source}: no JSON lines", _excerpt(data)))  # fmt: skip
     return units
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_parquet(f: InputFile, fields: Fields) -> list[dict]:
@@ -232,25 +301,85 @@ def _read_parquet(f: InputFile, fields: Fields) -> list[dict]:
     return units
 
 
+def _read_warc(f: InputFile, fields: Fields) -> list[dict]:
+    """One unit per record: 200 HTML responses are pages, every other record a skipped reject."""
+    units = []
+    try:
+        with open(f.path, "rb") as fh:
+            for n, rec in enumerate(webpages.warc_records(fh), start=1):
+                source = f"{f.source}#B{rec.offset}"
+                unit = _unit(source, f.format, rec.body, encoding=None, url=rec.url, fetched_at=rec.fetched_at,
+                             external_id=rec.record_id, _unit=n)  # fmt: skip
+                if rec.is_html_page:
+                    units.append(_decoded(unit, rec.body, rec.charset, html=True))
+                else:
+                    units.append(_reject(unit, "warc_record_skipped", f"{source}: {rec.skip_detail}",
+                                         f"{rec.record_type} {rec.url or ''}".strip()))  # fmt: skip
+    except (OSError, ValueError) as exc:  # a damaged crawl keeps the records read before the damage
+        data = f.path.read_bytes()
+        units.append(_reject(_unit(f.source, f.format, data, encoding=None, _unit=len(units) + 1),
+                             "malformed_warc", f"{f.source}: WARC unreadable after {len(units)} records "
+                             f"({type(exc).__name__}: {exc})", _excerpt(data[:64])))  # fmt: skip
+    if not units:
+        data = f.path.read_bytes()
+        units.append(_reject(_unit(f.source, f.format, data, encoding=None), "malformed_warc",
+                             f"{f.source}: no WARC records", _excerpt(data[:64])))  # fmt: skip
+    return units
+
+
 def _read_unknown(f: InputFile, fields: Fields) -> list[dict]:
     data = f.path.read_bytes()
     return [_reject(_unit(f.source, f.format, data, encoding=None), "unknown_format",
-                    f"{f.source}: extension not one of {sorted(EXTENSIONS)}; rename it or set the "
-                    "recipe's [inputs] format", _excerpt(data[:EXCERPT_CHARS]))]  # fmt: skip
+                    f"{f.source}: extension not one of {sorted(EXTENSIONS)} (optionally + .gz or .zst); "
+                    "rename it or set the recipe's [inputs] format", _excerpt(data[:EXCERPT_CHARS]))]  # fmt: skip
 
 
-_READERS = {"txt": _read_txt, "jsonl": _read_jsonl, "parquet": _read_parquet}
+_READERS = {"txt": _read_txt, "jsonl": _read_jsonl, "parquet": _read_parquet, "html": _read_html, "warc": _read_warc}
+
+
+def _extract(units: list[dict]) -> list[dict]:
+    """HTML units with their main text and metadata, in one batch; empty pages become no_main_text."""
+    at = [i for i, u in enumerate(units) if u.get("_html") is not None]
+    if not at:
+        return units
+    pages = webpages.extract_pages([units[i]["_html"] for i in at], [units[i].get("url") for i in at])
+    for i, page in zip(at, pages, strict=True):
+        html = units[i].pop("_html")
+        unit = {**units[i], "extractor": webpages.EXTRACTOR, "title": page.title, "url": page.url,
+                "published_at": page.published_at, "declared_language": page.declared_language}  # fmt: skip
+        units[i] = {**unit, "raw_text": page.text} if page.text else _reject(
+            unit, "no_main_text", f"{unit['source']}: the extractor found no article text", _excerpt(html)
+        )
+    return units
+
+
+def _repair(units: pl.DataFrame) -> pl.DataFrame:
+    """Texts with mojibake repaired and the repair recorded; only rows the hint flags reach ftfy."""
+    flagged = units.with_row_index("_row").filter(pl.col("raw_text").str.contains(MOJIBAKE_HINT))
+    if flagged.height == 0:
+        return units
+    fixed = [repair_mojibake(t) for t in flagged["raw_text"].to_list()]
+    fixes = pl.DataFrame(
+        {"_row": flagged["_row"], "_text": [t for t, _ in fixed], "_repair": [c for _, c in fixed]},
+        schema={"_row": pl.UInt32, "_text": pl.String, "_repair": pl.String},
+    )
+    return (
+        units.with_row_index("_row")
+        .join(fixes, on="_row", how="left", maintain_order="left")
+        .with_columns(raw_text=pl.coalesce("_text", "raw_text"), repair=pl.coalesce("_repair", "repair"))
+        .drop("_row", "_text", "_repair")
+    )
 
 
 def read_files(files: list[InputFile], fields: Fields = Fields()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Documents (one per unit, rejected ones with raw_text null) and their rejects, in input order."""
-    frames = []
+    units = []
     for i, f in enumerate(sorted(files, key=lambda f: (f.source, str(f.path)))):
-        units = _READERS.get(f.format, _read_unknown)(f, fields)
-        frames.append(pl.DataFrame(units, schema=_UNIT_SCHEMA).with_columns(_file=pl.lit(i, pl.Int64)))
-    units = pl.concat(frames) if frames else pl.DataFrame(schema=_UNIT_SCHEMA)
-    units = (
-        units.with_columns(pl.col("_unit").fill_null(0))
+        units.extend({**u, "_file": i} for u in _READERS.get(f.format, _read_unknown)(f, fields))
+    frame = pl.DataFrame(_extract(units), schema=_UNIT_SCHEMA) if units else pl.DataFrame(schema=_UNIT_SCHEMA)
+    frame = (
+        _repair(frame)
+        .with_columns(pl.col("_unit").fill_null(0))
         .sort("_file", "_unit")
         .with_columns(
             doc_id=stable_id("source", "sha256", prefix="document"),
@@ -258,11 +387,11 @@ def read_files(files: list[InputFile], fields: Fields = Fields()) -> tuple[pl.Da
             n_chars=pl.lit(None, pl.Int64),
         )
     )
-    docs = units.select(list(DOCUMENTS_SCHEMA)).cast(DOCUMENTS_SCHEMA)
-    unusable = units.filter(pl.col("reason").is_not_null()).select(
+    docs = frame.select(list(DOCUMENTS_SCHEMA)).cast(DOCUMENTS_SCHEMA)
+    unusable = frame.filter(pl.col("reason").is_not_null()).select(
         "doc_id", "reason", "detail", "payload", "_file", "_unit"
     )
-    bad_dates = units.filter(pl.col("date_detail").is_not_null()).select(
+    bad_dates = frame.filter(pl.col("date_detail").is_not_null()).select(
         "doc_id", reason=pl.lit("bad_published_at"), detail="date_detail", payload="date_payload",
         _file="_file", _unit="_unit",
     )  # fmt: skip
@@ -278,4 +407,4 @@ def read_files(files: list[InputFile], fields: Fields = Fields()) -> tuple[pl.Da
     return docs, rejects
 
 
-__all__ = ["DOCUMENTS_SCHEMA", "REJECTS_SCHEMA", "InputFile", "discover", "read_files"]
+__all__ = ["DOCUMENTS_SCHEMA", "REJECTS_SCHEMA", "InputFile", "discover", "estimate_documents", "read_files"]

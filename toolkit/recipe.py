@@ -6,9 +6,11 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from toolkit import dedupe, language
 from toolkit.errors import RecipeError
 
-FORMATS = ("txt", "jsonl", "parquet")
+FORMATS = ("txt", "jsonl", "parquet", "html", "warc")
+SECTIONS = ("dataset", "inputs", "build", "language", "dedupe")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,27 @@ class Fields:
     text: str = "text"
     published_at: str = "published_at"
     url: str = "url"
+
+
+@dataclass(frozen=True)
+class Language:
+    """`[language]`: when a detected language is trusted (see `toolkit.language.detect_language`)."""
+
+    min_confidence: float = language.MIN_CONFIDENCE  # share of the text in the top language
+    min_chars: int = language.MIN_CHARS  # letters below which the language is null
+    max_chars: int = language.MAX_CHARS  # characters read from the start of each text
+
+
+@dataclass(frozen=True)
+class Dedupe:
+    """`[dedupe]`: near-duplicate search (see `toolkit.dedupe.mark_duplicates`)."""
+
+    near: bool = True  # False: exact duplicates only
+    shingle_size: int = dedupe.SHINGLE_SIZE  # words per shingle
+    num_perm: int = dedupe.NUM_PERM  # MinHash values per article
+    bands: int = dedupe.BANDS  # LSH bands
+    rows: int = dedupe.ROWS  # values per band
+    threshold: float = dedupe.THRESHOLD  # estimated Jaccard similarity that makes a near-duplicate
 
 
 @dataclass(frozen=True)
@@ -36,6 +59,8 @@ class Recipe:
     fields: Fields = field(default_factory=Fields)
     shard_size: int = 1000  # documents per shard: bounds memory
     root: Path = Path(".")  # folder that input sources are named relative to
+    language: Language = field(default_factory=Language)
+    dedupe: Dedupe = field(default_factory=Dedupe)
 
     def parameters(self) -> dict:
         """The parameters that shape the output, as recorded in the manifest (no absolute paths)."""
@@ -45,6 +70,8 @@ class Recipe:
             "format": self.format,
             "fields": asdict(self.fields),
             "shard_size": self.shard_size,
+            "language": asdict(self.language),
+            "dedupe": asdict(self.dedupe),
         }
 
 
@@ -60,9 +87,9 @@ def load_recipe(path: Path) -> Recipe:
     ds = raw.get("dataset", {})
     inp = raw.get("inputs", {})
     build = raw.get("build", {})
-    unknown = set(raw) - {"dataset", "inputs", "build"}
+    unknown = set(raw) - set(SECTIONS)
     if unknown:
-        raise RecipeError(f"{path}: unknown section(s) {sorted(unknown)}; allowed: dataset, inputs, build")
+        raise RecipeError(f"{path}: unknown section(s) {sorted(unknown)}; allowed: {', '.join(SECTIONS)}")
     paths = inp.get("paths", ["raw"])
     if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
         raise RecipeError(f"{path}: [inputs] paths must be a list of strings")
@@ -88,4 +115,47 @@ def load_recipe(path: Path) -> Recipe:
         fields=fields,
         shard_size=shard_size,
         root=base,
+        language=_section(path, raw, "language", Language),
+        dedupe=_section(path, raw, "dedupe", Dedupe),
     )
+
+
+def _section(path: Path, raw: dict, name: str, cls: type) -> Language | Dedupe:
+    """A parameter section, each value of its default's type; ranges are checked by `_check`."""
+    values = raw.get(name, {})
+    if not isinstance(values, dict):
+        raise RecipeError(f"{path}: [{name}] must be a table of parameters")
+    defaults = asdict(cls())
+    unknown = set(values) - set(defaults)
+    if unknown:
+        raise RecipeError(f"{path}: [{name}] unknown key(s) {sorted(unknown)}; allowed: {list(defaults)}")
+    typed = {}
+    for key, value in values.items():
+        want = type(defaults[key])
+        # bool is an int in Python but not in a recipe; an integer is a fine float.
+        numeric = (int, float) if want is float else (want,)
+        if not isinstance(value, numeric) or (isinstance(value, bool) and want is not bool):
+            raise RecipeError(f"{path}: [{name}] {key} must be a {want.__name__}, not {value!r}")
+        typed[key] = want(value)
+    params = cls(**typed)
+    problem = _check(params)
+    if problem:
+        raise RecipeError(f"{path}: [{name}] {problem}")
+    return params
+
+
+def _check(params: Language | Dedupe) -> str | None:
+    """What is wrong with a parameter section, or None."""
+    if isinstance(params, Language):
+        if not 0 <= params.min_confidence <= 1:
+            return "min_confidence must lie between 0 and 1"
+        if params.min_chars < 0 or params.max_chars < 1:
+            return "min_chars must be at least 0 and max_chars at least 1"
+        return None
+    if params.shingle_size < 1 or params.num_perm < 1 or params.bands < 1 or params.rows < 1:
+        return "shingle_size, num_perm, bands and rows must be positive"
+    if params.bands * params.rows > params.num_perm:
+        return f"bands × rows ({params.bands} × {params.rows}) must not exceed num_perm ({params.num_perm})"
+    if not 0 < params.threshold <= 1:
+        return "threshold must lie in (0, 1]"
+    return None
