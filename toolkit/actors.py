@@ -1,0 +1,225 @@
+"""Actors: source and target of a pattern match from the mentions around it, without a parser.
+
+Rules, inside one sentence:
+- compound actors: mentions joined by "and", "or", "nor", "&" or commas, with at most "the" and two
+  lower-case words after the separator ("Russia and North Korea", "Mordor, Rohan, Fornost and Bree",
+  "Israel and its ally the US") form one group; an event is coded once per member; mentions with only
+  spaces between ("Bree President Romendacil") are one actor, coded by the most specific of them;
+- the subject is the nearest group ending before the match, in the match's clause (no , ; : ! ? or
+  spaced dash in between, unless it is a list comma inside the group itself);
+- the object is the first group starting at or after the match start and at most three words after its
+  end ("sanctions on the Russian government"), so "ammunition for the war in Ukraine" is not a recipient;
+- by the pattern's roles: forward (subject acts on object), reverse (object acts on subject: "received
+  weapons from"), pair (the members of the subject group act on each other: "X and Y met"; with a single
+  subject the group before it is the partner), between (members of the object group act on each other:
+  "talks between X and Y"), passive (the agent after "by" acts on the subject); a forward pattern in
+  the passive voice ("Eriador was opposed by Osgiliath") is read as passive;
+- an actor's code is the mention's `actor_code` when the entities stage gives one, else its
+  country_code followed by its role_code (RUS + MIL = RUSMIL); an event needs a source, and a target
+  equal to the source is dropped.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# A list separator ("," "and" "or" "nor"), then at most "the" and two lower-case words ("and the evil
+# awful Gondor", "and its ally Belarus").
+_COMPOUND_GAP = r"^\s*(?:,\s*(?:(?:and|or|nor|&)\s+)?|(?:and|or|nor|&)\s+)(?:the\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
+_CLAUSE_BREAK = r"[;:!?]|,|\s[–—-]\s"
+_OBJECT_GAP = r"^\s*(?:[^\s,;:!?]+\s+){0,8}$"
+_BY_GAP = r"(?i)^\s*(?:[\w-]+\s+){0,3}?by\s+(?:the\s+)?$"
+_PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
+_TITLE_GAP = r"^\s+(?:[\p{L}.'’-]+\s+){1,3}$"
+# A pronoun subject between the nearest mention and the verb means the text names the actor elsewhere
+# ("… Damascus as it accused Turkey"), unless it follows a speech verb and so is the speaker ("Moscow
+# said it had shot down …").
+_PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
+_SPEAKER_PRONOUN = r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
+_QUOTES = r"[\[\]()\"“”‘’']"
+
+
+def actor_code() -> pl.Expr:
+    """CAMEO actor code of a mention: its actor_code, else country_code + role_code (null when both are null)."""
+    return pl.coalesce(
+        pl.col("actor_code"),
+        pl.concat_str([pl.col("country_code"), pl.col("role_code").fill_null("")]),
+        pl.col("role_code"),
+    )
+
+
+def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.LazyFrame:
+    """Compound actor groups per sentence: (_sid, g_start, g_end, members list[struct]); `_sid` keys a sentence.
+
+    A mention joined to the previous one by "and"/"or"/a comma stays in its group, except when it is the
+    subject of the next match and both follow an earlier match: in "X attacked Ukraine and Russia
+    attacked Y", Ukraine is the object of the first act and Russia the subject of the second.
+    """
+    s = sent.select("_sid", s_begin="start", s_text="s_text")
+    gap = pl.col("s_text").str.slice(
+        pl.col("prev_end") - pl.col("s_begin"), (pl.col("start") - pl.col("prev_end")).clip(lower_bound=0)
+    )
+    ments = _appositions(ments, s)
+    nxt = found.select("_sid", _next_v="v_start").unique().sort("_sid", "_next_v")
+    prv = found.select("_sid", _prev_v="v_end").unique().sort("_sid", "_prev_v")
+    by = ["_sid"]
+    heads = (
+        ments.join(s, on=by, how="inner")
+        .sort("_sid", "end")
+        .join_asof(nxt, left_on="end", right_on="_next_v", by="_sid", strategy="forward", check_sortedness=False)
+        .sort("_sid", "start")
+        .join_asof(prv, left_on="start", right_on="_prev_v", by="_sid", strategy="backward", check_sortedness=False)
+        .sort("_sid", "start")
+        .with_columns(
+            prev_end=pl.col("end").shift(1).over(by),
+            prev_start=pl.col("start").shift(1).over(by),
+            next_start=pl.col("start").shift(-1).over(by),
+        )
+    )
+    head = pl.col("_next_v").is_not_null() & (pl.col("next_start").is_null() | (pl.col("next_start") > pl.col("_next_v")))
+    split = head & (pl.col("prev_start") >= pl.col("_prev_v")).fill_null(False)
+    return (
+        heads.with_columns(new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64))
+        .with_columns(grp=pl.col("new").cum_sum().over(by))
+        .group_by("_sid", "grp", maintain_order=True)
+        .agg(
+            g_start=pl.col("start").min(),
+            g_end=pl.col("end").max(),
+            members=pl.struct(id="entity_id", code="code", start="start"),
+        )
+        .drop("grp")
+    )
+
+
+def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
+    """Mentions side by side are one actor, coded by the most specific (longest) code over their joint span:
+    with only spaces between ("Bree President Romendacil"), or of one country with at most three title
+    words between ("Russian President Vladimir Putin", "North Korean leader Kim Jong Un")."""
+    by = ["_sid"]
+    gap = pl.col("s_text").str.slice(
+        pl.col("_prev_end") - pl.col("s_begin"), (pl.col("start") - pl.col("_prev_end")).clip(lower_bound=0)
+    )
+    return (
+        ments.join(s, on=by, how="inner")
+        .sort("_sid", "start")
+        .with_columns(_prev_end=pl.col("end").shift(1).over(by), _prev_country=pl.col("country_code").shift(1).over(by))
+        .with_columns(
+            _joined=gap.str.contains(r"^ +$")
+            | ((pl.col("country_code") == pl.col("_prev_country")) & gap.str.contains(_TITLE_GAP) & ~gap.str.contains(r"\b(?:and|or|nor)\b")).fill_null(False)
+        )
+        .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum().over(by))
+        .with_columns(
+            _span_start=pl.col("start").min().over(*by, "_slot"), _span_end=pl.col("end").max().over(*by, "_slot"),
+            _len=pl.col("code").str.len_chars().fill_null(0),
+        )
+        .sort(*by, "_slot", "_len", "start", descending=[False, False, True, False])
+        .group_by(*by, "_slot", maintain_order=True)
+        .first()
+        .with_columns(start=pl.col("_span_start"), end=pl.col("_span_end"))
+        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_joined", "s_begin", "s_text")
+    )
+
+
+def _nearest(left: pl.LazyFrame, grps: pl.LazyFrame, *, on: str, key: str, strategy: str, tag: str) -> pl.LazyFrame:
+    """Add the group nearest to `on` (by its `key` offset) in the same sentence as `<tag>_*` columns."""
+    right = grps.select(
+        "_sid", pl.col(key).alias(f"_{tag}_key"),
+        pl.col("g_start").alias(f"{tag}_start"), pl.col("g_end").alias(f"{tag}_end"),
+        pl.col("members").alias(f"{tag}_members"),
+    ).sort("_sid", f"_{tag}_key")
+    return (
+        left.sort("_sid", on, nulls_last=True)
+        .join_asof(
+            right, left_on=on, right_on=f"_{tag}_key", by="_sid", strategy=strategy,
+            check_sortedness=False,  # both sides are sorted just above; polars cannot check it per group
+        )
+        .drop(f"_{tag}_key")
+    )
+
+
+def between(lo: pl.Expr, hi: pl.Expr) -> pl.Expr:
+    """Sentence text between two article offsets (empty when they are out of order)."""
+    return pl.col("s_text").str.slice(lo - pl.col("start"), (hi - lo).clip(lower_bound=0))
+
+
+def _drop(tag: str, far: pl.Expr) -> list[pl.Expr]:
+    return [
+        pl.when(far.fill_null(True)).then(None).otherwise(pl.col(f"{tag}_{f}")).alias(f"{tag}_{f}")
+        for f in ("start", "end", "members")
+    ]
+
+
+def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per (match, source member, target member) with source/target id and code; sourceless rows dropped."""
+    # A group never reaches across another match: "X attacked Ukraine and Russia attacked Y" has two
+    # groups, not one; members before the previous match or after the next one are left out below.
+    matches = matches.with_row_index("_m").sort("_sid", "v_start").with_columns(
+        _prev_end=pl.col("v_end").cum_max().shift(1).over("_sid"),
+        _next_start=pl.col("v_start").shift(-1).over("_sid"),
+    ).with_columns(
+        # Rows sharing one match (a phrase coding two events) see the same neighbours.
+        _prev_end=pl.col("_prev_end").first().over("_sid", "v_start").fill_null(-1),
+        _next_start=pl.col("_next_start").last().over("_sid", "v_start").fill_null(1 << 62),
+    )
+    m = _nearest(matches, grps, on="v_start", key="g_end", strategy="backward", tag="b1")
+    subject_gap = between(pl.col("b1_end"), pl.col("v_start"))
+    m = m.with_columns(_drop(
+        "b1",
+        subject_gap.str.contains(_CLAUSE_BREAK)
+        | (subject_gap.str.contains(_PRONOUN) & ~subject_gap.str.contains(_SPEAKER_PRONOUN)),
+    ))
+    m = _nearest(m, grps, on="b1_start", key="g_end", strategy="backward", tag="b2")
+    m = m.with_columns(_drop("b2", between(pl.col("b2_end"), pl.col("b1_start")).str.contains(_CLAUSE_BREAK)))
+    m = _nearest(m, grps, on="v_start", key="g_start", strategy="forward", tag="a1")
+    after = between(pl.col("v_end"), pl.col("a1_start")).str.replace_all(_QUOTES, "")
+    by_agent = after.str.contains(_BY_GAP).fill_null(False)
+    inside = pl.col("a1_start") <= pl.col("v_end")
+    m = m.with_columns(_by=by_agent).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by"))))
+    passive_voice = between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_PASSIVE_AUX)
+    role = (
+        pl.when((pl.col("roles") == "forward") & passive_voice & pl.col("_by")).then(pl.lit("passive"))
+        .otherwise(pl.col("roles"))
+    )
+    # A pair is every member of the subject group (with the group before it when it stands alone).
+    partners = pl.when((pl.col("b1_members").list.len() == 1) & pl.col("b2_members").is_not_null()).then(
+        pl.concat_list("b2_members", "b1_members")
+    ).otherwise(pl.col("b1_members"))
+    src = (
+        pl.when(role == "forward").then(pl.col("b1_members"))
+        .when(role == "reverse").then(pl.col("a1_members"))
+        .when(role == "passive").then(pl.when(pl.col("_by")).then(pl.col("a1_members")))
+        .when(role == "pair").then(partners)
+        .when(role == "between").then(pl.col("a1_members"))
+    )
+    tgt = (
+        pl.when(role == "forward").then(pl.when(~pl.col("_by")).then(pl.col("a1_members")))
+        .when(role == "reverse").then(pl.col("b1_members"))
+        .when(role == "passive").then(pl.col("b1_members"))
+        .when(role == "pair").then(partners)
+        .when(role == "between").then(pl.col("a1_members"))
+    )
+    mutual = role.is_in(["pair", "between"])
+    return (
+        m.with_columns(_src=src, _tgt=tgt, _mutual=mutual)
+        .drop_nulls("_src")
+        .explode("_src")
+        .explode("_tgt")
+        .filter(pl.col("_src").struct.field("start") >= pl.col("_prev_end"))
+        .filter(pl.col("_tgt").is_null() | (pl.col("_tgt").struct.field("start") < pl.col("_next_start"))
+                | (pl.col("_tgt").struct.field("start") < pl.col("v_end")))
+        .with_columns(
+            source_id=pl.col("_src").struct.field("id"), source_code=pl.col("_src").struct.field("code"),
+            target_id=pl.col("_tgt").struct.field("id"), target_code=pl.col("_tgt").struct.field("code"),
+        )
+        .with_columns(_same=(pl.col("source_id") == pl.col("target_id")).fill_null(False))
+        # In a pair every member acts on every other. Otherwise a target equal to the source is dropped,
+        # and the source keeps one target-less event only when it has no other target.
+        .filter(~pl.col("_mutual") | ~pl.col("_same"))
+        .filter(~pl.col("_same") | (pl.col("_same").all().over("_m", "source_id")
+                                    & (pl.int_range(pl.len()).over("_m", "source_id") == 0)))
+        .with_columns(
+            target_id=pl.when(pl.col("_same")).then(None).otherwise(pl.col("target_id")),
+            target_code=pl.when(pl.col("_same")).then(None).otherwise(pl.col("target_code")),
+        )
+        .drop("_src", "_tgt", "_mutual", "_by", "_same", "_m", "_prev_end", "_next_start")
+    )

@@ -1,0 +1,101 @@
+"""What the text asserts about an event: its modality, and who the text says reported it.
+
+Modality is read from the clause of the match: the words between its subject (or the clause start)
+and the match, with precedence negated > hypothetical > future > asserted. A bare infinitive ("to try
+to convince Pyongyang to sell …") is hypothetical: the text states an aim, not an act. A condition
+("if", "unless", "whether") anywhere earlier in the clause makes the event hypothetical. A pattern may
+start with the auxiliary itself ("to visit", "will visit"): that first word counts as part of the gap.
+
+attributed_to is the entity that is the subject of the sentence's speech verb ("the White House said",
+"Mr Kirby told reporters", "according to the US"): the nearest mention before the verb, at most three
+words away, or the mention right after "according to".
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+_NEGATED = (
+    r"(?i)\b(?:not|never|no longer|neither|nor|refused to|declined to|failed to)\b|n['’]t\b"
+    r"|\b(?:denied|denies|deny|denying)\b"
+)
+_HYPOTHETICAL = (
+    r"(?i)\b(?:would|could|might|may|should|can|potential|potentially|possible|possibly|likely|if|unless"
+    r"|whether|threatens? to|threatened to|to try to|try to|tries to|seeks? to|sought to|wants? to|hopes? to)\b"
+)
+# A bare infinitive right before the verb, when no future cue explains it ("to convince X to sell").
+_INFINITIVE = r"(?i)(?:^|\s)to\s+$"
+_FUTURE = (
+    r"(?i)\b(?:will|shall)\b|['’]ll\b|\b(?:plans?|planned|planning|intends?|intended|intending|vowed|vows?"
+    r"|pledged|pledges|promised|promises|agreed|agrees|prepares|preparing|is preparing) to\b"
+    r"|\b(?:is|are|was|were) (?:expected|set|going|due|about) to\b|\bto be held\b"
+)
+_CONDITION = r"(?i)\b(?:if|unless|whether)\b"
+_SPEECH = (
+    r"(?i)\b(?:said|says|say|told|tells|stated|states|announced|announces|added|adds|claimed|claims"
+    r"|reported|reports|alleged|alleges|insisted|noted|warned|wrote|according to)\b"
+)
+_SPEAKER_GAP = r"^(?:['’]s)?(?:\s+[\w-]+){0,3}\s+$"
+_ACCORDING = r"(?i)according to\s+(?:the\s+)?$"
+_CLAUSE = r"[,;:!?“”\"]|\s[–—-]\s"
+
+
+_LEADING_AUX = r"(?i)^((?:to|will|would|could|may|might|shall|not|n't)\s)"
+
+
+def modality(clause_before: pl.Expr, gap: pl.Expr, trigger: pl.Expr | None = None) -> pl.Expr:
+    """negated, hypothetical, future or asserted, from the subject-to-verb gap and the clause before the verb."""
+    if trigger is not None:
+        gap = pl.concat_str(gap, trigger.str.extract(_LEADING_AUX, 1).fill_null(""))
+    return (
+        pl.when(gap.str.contains(_NEGATED)).then(pl.lit("negated"))
+        .when(gap.str.contains(_HYPOTHETICAL) | clause_before.str.contains(_CONDITION)).then(pl.lit("hypothetical"))
+        .when(gap.str.contains(_FUTURE)).then(pl.lit("future"))
+        .when(gap.str.contains(_INFINITIVE)).then(pl.lit("hypothetical"))
+        .otherwise(pl.lit("asserted"))
+    )
+
+
+def clause_start(text: pl.Expr, before: pl.Expr) -> pl.Expr:
+    """Length of `before` up to its last clause break: `text_before.str.slice(that)` is the verb's clause."""
+    tail = before.str.extract(rf"((?:{_CLAUSE})[^,;:!?“”\"]*)$", 1)
+    return before.str.len_chars() - tail.str.len_chars().fill_null(before.str.len_chars())
+
+
+def attributions(sent: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, sentence, attributed_to) for sentences whose speech verb has a named speaker."""
+    pieces = (
+        sent.select("article_id", "sentence", "start", "s_text",
+                    piece=pl.col("s_text").str.extract_all(rf"(?s).*?{_SPEECH}"))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
+        .with_columns(_end=pl.col("n").cum_sum().over("article_id", "sentence") + pl.col("start"))
+        .with_columns(
+            _verb=pl.col("piece").str.extract(rf"(?s)^.*?({_SPEECH})$", 1).str.len_chars().cast(pl.Int64)
+        )
+        .with_columns(_say=pl.col("_end") - pl.col("_verb"))
+        .select("article_id", "sentence", "start", "s_text", "_say", "_end")
+    )
+    m = ments.select("article_id", "sentence", "entity_id", m_start="start", m_end="end")
+    before = (
+        pieces.sort("article_id", "sentence", "_say")
+        .join_asof(m.sort("article_id", "sentence", "m_end"), left_on="_say", right_on="m_end",
+                   by=["article_id", "sentence"], strategy="backward", check_sortedness=False)
+        .filter(pl.col("s_text").str.slice(pl.col("m_end") - pl.col("start"), pl.col("_say") - pl.col("m_end"))
+                .str.contains(_SPEAKER_GAP))
+    )
+    after = (
+        pieces.sort("article_id", "sentence", "_end")
+        .join_asof(m.sort("article_id", "sentence", "m_start"), left_on="_end", right_on="m_start",
+                   by=["article_id", "sentence"], strategy="forward", check_sortedness=False)
+        .filter(pl.col("s_text").str.slice(pl.col("_say") - pl.col("start"), pl.col("m_start") - pl.col("_say"))
+                .str.contains(_ACCORDING))
+    )
+    cols = ["article_id", "sentence", "_say", "entity_id"]
+    return (
+        pl.concat([before.select(cols), after.select(cols)])
+        .sort("article_id", "sentence", "_say", "entity_id")
+        .group_by("article_id", "sentence", maintain_order=True)
+        .agg(attributed_to=pl.col("entity_id").first())
+    )
