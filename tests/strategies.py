@@ -9,6 +9,9 @@ Lines (each draws one line without its line end):
   switcher_lines     language switchers ("ua en ru", "en | fr | de")
   caption_lines      "(photo: Getty Images)", "Photo: Reuters", bare agency credits
   promo_lines        "Read more: ...", "... – in pictures"
+  menu_lines         short Title Case menu entries ("World", "Sign In", "Most popular")
+  page_lines         a whole page dumped on one line (menu words, prose sentences, reader comments),
+                     longer than the segmenter's long-line limit
 Texts:
   documents()        a raw scraped document: the lines above mixed with blank lines, CRLF/CR line
                      ends, NBSP, tabs, zero-width characters, padding, and sometimes a title repeated
@@ -66,6 +69,15 @@ key_value_lines = st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["Director
 switcher_lines = st.sampled_from(["ua en ru", "en | fr | de", "EN RU"])
 caption_lines = st.sampled_from(["(photo: Getty Images)", "Photo: Reuters", "Getty Images", "Image: AFP/EPA"])
 promo_lines = st.sampled_from(["Read more: the latest", "Ukraine war latest – in pictures"])
+menu_lines = st.sampled_from(["World", "Business News", "Sign In", "Most popular", "Home", "Video & Audio"])
+_MENU_WORDS = ["Home", "World", "Business", "Sign In", "Subscribe", "Video", "Sport", "Weather", "U.S."]
+_COMMENT = "34 responses to “Talks” jane says: May 3, 2019 at 6:34 am Great story."
+page_lines = st.builds(
+    lambda menu, prose, comment: " ".join([*menu, *prose, *([_COMMENT] if comment else [])]),
+    st.lists(st.sampled_from(_MENU_WORDS), min_size=10, max_size=30),
+    st.lists(prose_lines(), min_size=6, max_size=10),
+    st.booleans(),
+)
 
 
 def encode_factbox(text: str) -> str:
@@ -88,7 +100,7 @@ messy_text = st.text(st.one_of(st.sampled_from(list(_TRAPS)), st.characters(code
 
 _line = st.one_of(
     prose_lines(), prose_lines(), prose_lines(), title_lines, list_lines, key_value_lines,
-    url_encoded_lines, switcher_lines, caption_lines, promo_lines, st.just(""),
+    url_encoded_lines, switcher_lines, caption_lines, promo_lines, menu_lines, page_lines, st.just(""),
 )  # fmt: skip
 
 

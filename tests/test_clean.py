@@ -13,7 +13,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import documents, encode_factbox, factbox_texts, messy_text
-from toolkit.clean import clean_documents, decode_factbox, html_unescape, normalize_text, url_decode
+from toolkit.clean import (
+    clean_documents,
+    decode_factbox,
+    fast_regex,
+    html_unescape,
+    line_features,
+    normalize_text,
+    url_decode,
+)
 
 
 def _apply(fn, values: list[str | None]) -> list[str | None]:
@@ -106,3 +114,41 @@ def test_html_unescape_matches_python_html_module(texts):
 def test_decode_factbox_turns_a_scraped_box_into_lines():
     box = "%3Cp%3E%3Cstrong%3EDirector%3A%3C%2Fstrong%3E%20Jane%20Roe%26nbsp%3B%3C%2Fp%3E%0A%3Cp%3ERating%3A%204%2F5%0D%3Cbr%3Eyes%3C%2Fp%3E"
     assert _apply(decode_factbox, [box, None]) == ["Director: Jane Roe\nRating: 4/5\nyes", None]
+
+
+_FLAGS = ["enc", "ends", "listy", "kv", "list_item", "byline", "related", "comments", "nav", "caption", "promo",
+          "boiler"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("line", "flags"),
+    [
+        ("The minister said on Monday that the talks would resume next week.", {"ends"}),
+        ("Home | World | Business", {"listy", "nav"}),
+        ("ua en ru", {"nav"}),
+        ("Breaking News From The World Of Sport And Culture Today", {"listy"}),
+        ("Venue: Palais des Nations", {"kv", "listy"}),
+        ("- Two days", {"list_item"}),
+        ("By Jane Roe, 10:45", {"byline", "listy"}),
+        ("You may also like", {"related", "promo"}),
+        ("34 Comments", {"comments", "boiler"}),
+        ("jane says: May 3, 2019 at 6:34 am Great story.", {"comments", "boiler", "ends", "byline"}),
+        ("(photo: Getty Images)", {"caption", "listy"}),
+        ("Read more: what the summit achieved", {"promo", "kv"}),
+        ("Click to share on Twitter (Opens in new window)", {"boiler"}),
+        ("Agenda%3A%20%3Cp%3Etrade%3C%2Fp%3E", {"enc", "listy"}),
+        ("Er sagte: „Wir schaffen das.“", {"ends", "kv"}),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_line_features_flag_menus_lists_captions_promos_comments_and_boilerplate(line, flags):
+    lines = pl.LazyFrame({"s": [line]}).with_columns(words=pl.col("s").str.count_matches(r"\S+").cast(pl.Int64))
+    row = line_features(lines).collect().row(0, named=True)
+    assert {f for f in _FLAGS if row[f]} == flags
+
+
+def test_fast_regex_keeps_matches_with_ascii_word_boundaries():
+    assert fast_regex(r"\bsays:\s") == r"(?-u:\b)says:\s"
+    assert _apply(lambda e: e.str.contains(fast_regex(r"(?i)\bread more\b")), ["Read more", "unread more"]) == [
+        True, False
+    ]

@@ -194,22 +194,57 @@ def test_briefs_split_only_when_paragraphs_are_dated_leads_with_new_subjects(tex
     assert out["articles"].height == max(groups) + 1
 
 
-SENTENCES = [
-    ("Mr. Kirby said “yes.” He left.", ["Mr. Kirby said “yes.”", "He left."]),
-    ("It cost 3.5 m. Prices rose.", ["It cost 3.5 m.", "Prices rose."]),
-    ("John F. Kennedy met U.S. officials at 5 p.m. on Monday.", ["John F. Kennedy met U.S. officials at 5 p.m. on Monday."]),
-    ("Dr Émile and Gen. Park left. The U.N. agreed.", ["Dr Émile and Gen. Park left.", "The U.N. agreed."]),
-    ("Troops left the U.S. The base closed.", ["Troops left the U.S.", "The base closed."]),
-    ("“Why?” he asked. “Because.”", ["“Why?” he asked.", "“Because.”"]),
-    ("Subheading\n\nThe text goes on!", ["Subheading", "The text goes on!"]),
-    ("No final stop – “é”", ["No final stop – “é”"]),
-]  # fmt: skip
+_PAGE = (
+    "Home\nWorld\nBusiness\nSign In\nBig storm hits the coast\nBy Jane Roe\n"
+    "A storm hit the coast on Monday, cutting power to thousands of homes in the region.\n"
+    "What happens next\n"
+    "Rescue teams were still searching the flooded streets late on Tuesday evening, officials said.\n"
+    "Most popular\nAnother headline about something else entirely\nThird story headline"
+)
 
 
-@pytest.mark.parametrize(("text", "expected"), SENTENCES, ids=[t[:24] for t, _ in SENTENCES])
-def test_sentence_splitter_handles_titles_initials_decimals_and_quotes(text, expected):
-    rows = sentences(pl.LazyFrame({"article_id": ["a"], "text": [text]})).collect()
-    assert [text[s:e] for s, e in rows.select("start", "end").iter_rows()] == expected
+def test_menus_before_and_lists_after_the_densest_prose_run_are_not_article():
+    assert _kinds(_PAGE) == [
+        ("navigation", "Home"),
+        ("navigation", "World"),
+        ("navigation", "Business"),
+        ("boilerplate", "Sign In"),
+        ("title", "Big storm hits the coast"),
+        ("navigation", "By Jane Roe"),
+        ("article", "A storm hit the coast on Monday, cutting power to thousands of homes in the region."),
+        ("article", "What happens next"),
+        ("article", "Rescue teams were still searching the flooded streets late on Tuesday evening, officials said."),
+        ("promo", "Most popular"),
+        ("factbox", "Another headline about something else entirely"),
+        ("factbox", "Third story headline"),
+    ]
+
+
+_PROSE = [
+    f"{who} said on {day} that the flooded streets of the old town would stay closed for days."
+    for who in ("The mayor", "A police spokeswoman", "The regional governor", "An army officer")
+    for day in ("Monday", "Tuesday", "Wednesday")
+]
+_ONE_LINE_PAGE = " ".join(
+    ["Home World Business Sign In Subscribe Video Sport Weather Markets Opinion Culture Travel Style", *_PROSE,
+     "34 responses to “Floods” jane says: May 3, 2019 at 6:34 am Great story, thanks for the report."]
+)  # fmt: skip
+
+
+def test_a_page_dumped_on_one_line_is_cut_into_sentence_blocks_and_the_article_rejoined():
+    kinds = _kinds(_ONE_LINE_PAGE)
+    assert [k for k, _ in kinds] == ["navigation", "article", "boilerplate"]
+    # The menu runs on into the first sentence (no full stop between them), which goes with it.
+    assert kinds[0][1].endswith(_PROSE[0])
+    assert kinds[1][1] == " ".join(_PROSE[1:])
+    assert kinds[2][1].startswith("34 responses to")
+
+
+def test_reader_comments_never_join_the_article():
+    text = "\n".join([*_PROSE[:3], "12 Comments", *(["I think this is a fine and thoughtful report, really."] * 1),
+                     "bob says: May 3, 2019 at 6:34 am The report was long and detailed, thank you."])  # fmt: skip
+    out = _segment(documents_frame([text]))
+    assert out["articles"]["text"].to_list() == ["\n\n".join(_PROSE[:3])]
 
 
 def _seed(shared: Path, prefix: str) -> dict[str, pl.DataFrame]:

@@ -1,4 +1,5 @@
-"""Cleaning: normalise raw document text, and decode URL-encoded HTML fact boxes into plain text.
+"""Cleaning: normalise raw document text, decode URL-encoded HTML fact boxes into plain text, and
+flag the lines that are not article prose (menus, captions, promos, boilerplate, comments).
 
 Normalisation keeps every visible character and the document's line structure: it rewrites line
 ends, spaces and Unicode composition, deletes only invisible zero-width characters and the spaces
@@ -137,4 +138,116 @@ def decode_factbox(expr: pl.Expr) -> pl.Expr:
         .str.replace_all(r" {2,}", " ")
         .str.replace_all(r" ?\n[ \n]*", "\n")
         .str.strip_chars(" \n")
+    )
+
+
+# --- Line features: what is not article text ----------------------------------------------------
+# Patterns that mark a line (or a sentence of a page dumped as one line) as something other than
+# article prose. segment.py weighs them with position and density; here each is one regex per line.
+NOISE_MAX_WORDS = 40  # line-anchored noise patterns only count on lines this short
+_CLOSE = "[\"'”’“»«)\\]]*"
+# Prose ends a sentence: terminal punctuation (then closing quotes/brackets), or a closing quote.
+_PROSE_END = rf"(?:[.!?…。！？]{_CLOSE}|[\"”’»«“])$"
+# More than this share of words opening in upper case reads as a menu or a list of headlines.
+_CAPITALISED_SHARE = 0.6
+_LINK_LIKE = r"(?i)https?://|\bwww\.|\]\(|\s[»›]\s|\s\|\s|^\||\|$"
+_BYLINE = r"(?i)^(?:by|von|par|por)\s|\b(?:updated|published)\b|\d{1,2}:\d{2}"
+_URL_ESCAPE = r"%[0-9A-Fa-f]{2}"
+# Two-letter codes with spaces or separators between them ("ua en ru", "EN | FR"; not "EXPATS").
+_NAVIGATION = r"(?i)^[a-z]{2}(?:\s*[|/·•,]\s*[a-z]{2}|\s+[a-z]{2})+$|^(?:[^|]{1,30}\|){2,}[^|]{1,30}$"
+_CAPTION_MARK = r"(?i)\((?:photo|image|picture|video)s?\b|\bgetty images\b|©|\b(?:AFP|EPA|AP|Reuters)\s*(?:/|photo)"
+_CAPTION = (
+    r"(?i)^\(?(?:photo|photograph|image|picture|video|illustration|credit)s?\s*(?::|/|by\b)"
+    r"|\((?:photo|image|picture|video)s?\s*[:/][^)]*\)$"
+)
+_CREDIT = r"(?i)\bgetty images\b|\bshutterstock\b|\b(?:AFP|EPA|AP|Reuters)\s*(?:/|photo|via)"
+_PROMO = (
+    r"(?i)^(?:read (?:more|also)|see also|related(?: articles?| stories)?:|click here|more on this)\b"
+    r"|\bin (?:pictures|photos|photographs|charts|maps|numbers|graphics|videos?)[.!]?$|\bexplained$"
+    r"|^[^:]{2,40}: (?:more (?:news|stories)|(?:all )?the latest)\b"
+    r"|\byou can read (?:more|the (?:article|story))\b|\bin our (?:article|story|coverage|explainer|live blog)\b"
+    r"|^(?:watch|listen)(?: now)?:"
+)
+_BOILERPLATE = (
+    r"(?i)^(?:©|\(c\)|copyright\b|share (?:this|on|via)\b|share$|follow us\b|sign up\b|subscribe\b"
+    r"|advertisement$|sponsored\b)|\ball rights reserved\b|\b(?:we use|accept(?: all)?) cookies\b"
+    r"|\bcookie (?:policy|settings)\b|\bsubscribe to (?:our|the) newsletter\b"
+)
+_BOILERPLATE_MORE = (
+    r"(?i)^click to (?:share|email|print|open)\b|\(opens in (?:a )?new window\)|^back to top$|^permalink\b"
+    r"|^(?:log|sign) ?in\b.{0,30}$|^(?:tweet|print|e-?mail|whatsapp|facebook|twitter|pinterest|linkedin)$"
+)
+# Lines that open the end matter of a page: teasers of other stories, then reader comments. The
+# article region never crosses one, and prose after a comments header counts for little.
+_M = r"(?i)^[#*>\[(\s]*"
+_RELATED = (
+    _M + r"(?:related(?: articles?| stories| posts| content| coverage| news| links)?|more (?:from|stories|news|on|in)\b"
+    r".{0,40}|you (?:may|might) (?:also )?(?:like|enjoy|be interested)|recommended(?: for you| stories| reading)?"
+    r"|most (?:popular|read|viewed|shared)|trending(?: now| stories)?|popular (?:posts|stories|articles)"
+    r"|(?:the )?latest (?:news|stories|posts|headlines)|further reading|top stories|around the web"
+    r"|sponsored (?:content|stories|links)|(?:leia|veja) (?:também|mais)|mais lidas|você (?:pode|também) gostar"
+    r"|lesen sie (?:auch|mehr)|mehr zum thema|meistgelesen|à lire (?:aussi|également)|lire aussi"
+    r"|te puede interesar|noticias relacionadas|(?:artículos|notícias) relacionad[oa]s)\b.{0,40}$"
+)
+_COMMENTS = (
+    _M + r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|kommentare|comentários|comentarios"
+    r"|commentaires)\b[\s\]):]*(?:\(\d+\))?$|" + _M + r"(?:\d+ (?:responses?|comments?|replies) to\b"
+    r"|(?:leave|post|add|write) a (?:comment|reply)|(?:join|show|view|load|read) (?:the |all )?(?:discussion|comments)"
+    r"|top rated comments|\d+ comments?\b)"
+)
+# Reader comments inside a page dumped as one line: "34 responses to", "jane says: May 3, 2019 at".
+_COMMENTS_INLINE = (
+    r"(?i)\b\d+ (?:responses?|comments?|replies) (?:to|on)\b|\bsays:\s+\S+ \d{1,2},? \d{4}\b"
+    r"|\bleave a (?:comment|reply)\b|\bcomments? feed\b"
+)
+_BOILERPLATE_INLINE = r"(?i)\bclick to (?:share|email|print)\b|\(opens in (?:a )?new window\)"
+# Title Case over the first eight words opens a teaser headline ("Police: 2 In Custody After Death Of ...").
+_HEADLINE_RUN = r"^(?:[\p{Lu}\p{N}][\p{L}\p{N}'’:,.&-]*\s+){8}"
+_KEY_VALUE = r"^\p{Lu}[\p{L}\p{N} /&'().-]{0,40}:\s+\S"
+_LIST_ITEM = r"^(?:[-–—•*·▪●]|\d{1,2}[.)])\s+\S"
+
+
+def fast_regex(pattern: str) -> str:
+    """The pattern with ASCII word boundaries: a Unicode `\\b` keeps the regex engine off its fast DFA."""
+    return pattern.replace(r"\b", r"(?-u:\b)")
+
+
+def _flag(pattern: str) -> pl.Expr:
+    return pl.col("s").str.contains(fast_regex(pattern))
+
+
+def has_caption_mark(expr: pl.Expr) -> pl.Expr:
+    """True where the text holds a photo credit or caption marker ("(photo: ...)", "Getty Images")."""
+    return expr.str.contains(fast_regex(_CAPTION_MARK))
+
+
+def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Add one boolean per noise feature of each line `s` (with its `words` count), keeping every row.
+
+    enc: a URL-encoded box; ends: ends like a sentence; listy: menu-like (Title Case, links,
+    separators); kv / list_item / byline: "Key: value", "- item", "By ..."; related / comments: the
+    headers of teaser lists and reader comments; nav, caption, promo, boiler: the fragment kinds.
+    """
+    s, words = pl.col("s"), pl.col("words")
+    n_esc = s.str.count_matches(_URL_ESCAPE)
+    capitalised = s.str.count_matches(r"(?:^|\s)[\"'“‘(«¿¡]*\p{Lu}")
+    short = words <= NOISE_MAX_WORDS
+    return lines.with_columns(
+        # One escape in a word with no spaces ("The%20trailblazers"), or escapes dense enough that
+        # spaces are incidental: 3+ of them making up at least a fifth of the line.
+        enc=(n_esc > 0)
+        & (~s.str.contains(" ", literal=True) | ((n_esc >= 3) & (n_esc * 15 >= s.str.len_chars()))),
+        ends=_flag(_PROSE_END),
+        listy=(capitalised > _CAPITALISED_SHARE * words) | _flag(_LINK_LIKE) | _flag(_HEADLINE_RUN),
+        kv=_flag(_KEY_VALUE),
+        list_item=_flag(_LIST_ITEM),
+        byline=_flag(_BYLINE),
+        related=_flag(_RELATED) & short,
+        comments=(_flag(_COMMENTS) & short) | _flag(_COMMENTS_INLINE),
+        nav=_flag(_NAVIGATION),
+    ).with_columns(
+        caption=_flag(_CAPTION) | (_flag(_CREDIT) & ~pl.col("ends") & (words <= 15)),
+        promo=_flag(_PROMO) | pl.col("related"),
+        boiler=((_flag(_BOILERPLATE) | _flag(_BOILERPLATE_MORE)) & short) | _flag(_BOILERPLATE_INLINE)
+        | pl.col("comments"),
     )

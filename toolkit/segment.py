@@ -1,64 +1,59 @@
-"""Segmentation: document text -> classified blocks -> articles, fragments and sentences.
+"""Segmentation: document text -> classified blocks -> articles and fragments (sentences: sentences.py).
 
-Baseline heuristics, one line = one block (every scraped dump we have puts a paragraph on a line):
+A block is a line, or a sentence of a line longer than a page of prose (whole pages dumped without
+line breaks), merged back when neighbouring sentences of a line get the same kind. Kinds:
   factbox      a URL-encoded line (decoded into `decoded`), the short title line just before one, and
-               every non-noise line after the last prose line (lists, "key: value", short labels);
-  navigation   a line of 2-letter language codes ("ua en ru") or a "A | B | C" menu;
+               the lines after the article (lists, "key: value", short labels);
+  navigation   a line of 2-letter language codes ("ua en ru"), a "A | B | C" menu, and the lines
+               before the article (menus, section lists, bylines);
   duplicate    a line equal to an earlier line (or to the JSONL title), or a line that starts with the
                previous line and continues with a caption (split into duplicate + caption blocks);
   caption      "(photo: ...)", "Photo: ...", short agency credits ("Getty Images");
   promo        "Read more", "... in pictures", "you can read the article by";
   boilerplate  cookie, subscribe, copyright and share lines;
-  title        a short first content line without a final full stop, followed by prose;
-  article      prose (>= 8 words ending . ! ? or a closing quote) and the short lines between prose
-               (subheadings, bylines).
+  title        a short line without final punctuation at most a few lines before the article;
+  article      the article region: the densest contiguous run of prose (>= 8 words ending . ! ? or a
+               closing quote, mostly lower-case, not link-like; or the lines of a hard-wrapped
+               paragraph), found as the maximum-sum run of per-line scores (a prose line scores its
+               words, any other line a cost), with the short lines inside it (subheadings, bylines)
+               and without the noise kinds above. A document without prose is all article.
 Briefs: a document is read as a list of briefs when it has 3+ prose paragraphs, no title and no
 subheadings, no paragraph opens with a pronoun or a quotation ("He ...", "“..."), and at least half of
 its paragraphs open with a dated lead sentence ("... on Friday", "last month"). In such a document a
 paragraph starts a new article when the first capitalised word of its opening (its subject, e.g.
-"Israel") appears in none of the three previous paragraphs, unless it opens like a continuation
-("The two leaders also ..."). Known weak spots: hard-wrapped paragraphs become one block per line;
-briefs without dates, or whose subject was named in a neighbouring brief, are not split.
+"Israel") appears in none of the three lines before it, unless it opens like a continuation
+("The two leaders also ..."). Known weak spots: one article per document outside briefs (a second
+story on the page is cut off); prose-like comments or footers next to the article join it; briefs
+without dates, or whose subject was named in a neighbouring brief, are not split.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from toolkit.clean import decode_factbox
+from toolkit.clean import decode_factbox, fast_regex, has_caption_mark, line_features
 from toolkit.ids import sha256_expr, stable_id
+from toolkit.sentences import sentence_pieces, sentences, with_sentence_counts
+
+# `sentences` lives in toolkit.sentences; entities, events and annotation import it from here.
+__all__ = ["KINDS", "articles", "blocks", "fragments", "sentences", "with_sentence_counts"]
 
 KINDS = ("title", "article", "factbox", "boilerplate", "caption", "navigation", "promo", "duplicate")
-_CLOSE = "[\"'”’)\\]]*"
-# Prose ends a sentence: terminal punctuation (then closing quotes/brackets), or a closing quote.
-_PROSE_END = rf"(?:[.!?…]{_CLOSE}|[\"”’])$"
 _PROSE_MIN_WORDS = 8
+_WRAPPED_MIN_WORDS = 6
+_LONG_LINE = 800  # characters
+_SENTENCE_MAX_WORDS = 80
+_KEY_VALUE_MAX_WORDS = 12  # longer lines with a "Label:" lead are prose ("DEAR ABBY: My husband ...")
+_TITLE_REACH = 3  # a title stands at most this many lines before the article
+# Region scores, in tenths of a word: a prose line gains 10 per word.
+_NOISE_COST = 10
+_BARRIER_COST = 10**7
+_COMMENTS_WEIGHT = 2
+_DOC_STEP = 2**40
+_LINE_COST = 20
+_WORD_COST = 5
 _TITLE_MAX_WORDS = 25
 _BOX_TITLE_MAX_WORDS = 10
-_NOISE_MAX_WORDS = 40  # boilerplate patterns only count on lines this short
-_URL_ESCAPE = r"%[0-9A-Fa-f]{2}"
-# Two-letter codes with spaces or separators between them ("ua en ru", "EN | FR"; not "EXPATS").
-_NAVIGATION = r"(?i)^[a-z]{2}(?:\s*[|/·•,]\s*[a-z]{2}|\s+[a-z]{2})+$|^(?:[^|]{1,30}\|){2,}[^|]{1,30}$"
-_CAPTION_MARK = r"(?i)\((?:photo|image|picture|video)s?\b|\bgetty images\b|©|\b(?:AFP|EPA|AP|Reuters)\s*(?:/|photo)"
-_CAPTION = (
-    r"(?i)^\(?(?:photo|photograph|image|picture|video|illustration|credit)s?\s*(?::|/|by\b)"
-    r"|\((?:photo|image|picture|video)s?\s*[:/][^)]*\)$"
-)
-_CREDIT = r"(?i)\bgetty images\b|\bshutterstock\b|\b(?:AFP|EPA|AP|Reuters)\s*(?:/|photo|via)"
-_PROMO = (
-    r"(?i)^(?:read (?:more|also)|see also|related(?: articles?| stories)?:|click here|more on this)\b"
-    r"|\bin (?:pictures|photos|photographs|charts|maps|numbers|graphics|videos?)[.!]?$|\bexplained$"
-    r"|^[^:]{2,40}: (?:more (?:news|stories)|(?:all )?the latest)\b"
-    r"|\byou can read (?:more|the (?:article|story))\b|\bin our (?:article|story|coverage|explainer|live blog)\b"
-    r"|^(?:watch|listen)(?: now)?:"
-)
-_BOILERPLATE = (
-    r"(?i)^(?:©|\(c\)|copyright\b|share (?:this|on|via)\b|share$|follow us\b|sign up\b|subscribe\b"
-    r"|advertisement$|sponsored\b)|\ball rights reserved\b|\b(?:we use|accept(?: all)?) cookies\b"
-    r"|\bcookie (?:policy|settings)\b|\bsubscribe to (?:our|the) newsletter\b"
-)
-_KEY_VALUE = r"^\p{Lu}[\p{L}\p{N} /&'().-]{0,40}:\s+\S"
-_LIST_ITEM = r"^(?:[-–—•*·▪●]|\d{1,2}[.)])\s+\S"
 # A paragraph opening with a pronoun or a quotation continues a story: such a document is one article.
 _CONTINUES_DOC = r"^(?:[\"“‘'«„‚»]|(?:He|She|They|It|We|I|His|Her|Their|Its)\b)"
 # Openers that continue the previous paragraph without ruling out briefs ("The two leaders also ...").
@@ -85,74 +80,157 @@ _SUBJECT_STOP = (
 ).split()
 
 
-def _flag(pattern: str) -> pl.Expr:
-    return pl.col("s").str.contains(pattern)
+# Rows of a document are contiguous, so per-document shifts and running sums are global ones masked
+# or rebased at document edges: as `.over()` windows they cost 10-50 times more with thousands of
+# documents (window aggregations such as `.max().over()` stay cheap and are used as they are).
+_DN = pl.col("dn")
 
 
-def _lines(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Non-blank lines of accepted documents with exact character spans of their stripped text."""
-    n = pl.col("n")
-    return (
+def _prev(expr: pl.Expr, k: int = 1) -> pl.Expr:
+    """`expr` of the row k rows earlier in the same document (null at the document's start)."""
+    return pl.when(_DN.shift(k) == _DN).then(expr.shift(k))
+
+
+def _next(expr: pl.Expr) -> pl.Expr:
+    """`expr` of the next row in the same document (null at the document's end)."""
+    return pl.when(_DN.shift(-1) == _DN).then(expr.shift(-1))
+
+
+def _doc_first() -> pl.Expr:
+    return _DN.ne_missing(_DN.shift(1))
+
+
+def _doc_cum_sum(expr: pl.Expr) -> pl.Expr:
+    """Running sum of a non-null `expr` that restarts at each document."""
+    total = expr.cum_sum()
+    return total - pl.when(_doc_first()).then(total - expr).forward_fill()
+
+
+def _doc_row() -> pl.Expr:
+    """0-based row number inside the document."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    return row - pl.when(_doc_first()).then(row).forward_fill()
+
+
+def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Non-blank lines (long ones cut into sentences) of accepted documents, with exact character spans.
+
+    `gap` marks a unit after a blank line, `line` is the start of the line it comes from.
+    """
+    n, piece = pl.col("n"), pl.col("piece")
+    stripped_len = lambda e: e.str.len_chars().cast(pl.Int64)  # noqa: E731
+    lines = (
         docs_lf.filter((pl.col("status") == "ok") & pl.col("text").is_not_null())
-        .select("doc_id", pl.col("title").alias("doc_title"), pl.col("text").str.split("\n").alias("line"))
-        .explode("line")
-        .with_columns(n=pl.col("line").str.len_chars().cast(pl.Int64))
-        .with_columns(
-            line_end=(n + 1).cum_sum().over("doc_id") - 1,
-            lead=n - pl.col("line").str.strip_chars_start().str.len_chars().cast(pl.Int64),
-            trail=n - pl.col("line").str.strip_chars_end().str.len_chars().cast(pl.Int64),
+        .select(
+            "doc_id", pl.col("title").alias("doc_title"), pl.col("text").str.split("\n").alias("line"),
+            dn=pl.int_range(pl.len(), dtype=pl.Int64),  # windows over an integer key are cheaper
         )
+        .explode("line")
+        .with_columns(n=stripped_len(pl.col("line")))
+        .with_columns(
+            line_end=_doc_cum_sum(n + 1) - 1,
+            lead=n - stripped_len(pl.col("line").str.strip_chars_start()),
+        )
+        .with_columns(gap=_prev(pl.col("lead") >= n).fill_null(True))
         .filter(pl.col("lead") < n)
         .select(
-            "doc_id",
-            "doc_title",
-            start=pl.col("line_end") - n + pl.col("lead"),
-            end=pl.col("line_end") - pl.col("trail"),
-            s=pl.col("line").str.strip_chars(),
-        )
-        .with_columns(idx=pl.int_range(pl.len()).over("doc_id"), words=pl.col("s").str.count_matches(r"\S+"))
+            "doc_id", "dn", "doc_title", "gap",
+            line=pl.col("line_end") - n + pl.col("lead"),
+            piece=pl.col("line").str.strip_chars(),
+        )  # fmt: skip
     )
+    # A line longer than a page of prose is a page dumped without line breaks: cut it into sentences.
+    long = piece.str.len_chars() > _LONG_LINE
+    lines = lines.with_columns(split=long, piece=pl.when(long).then(sentence_pieces(piece)).otherwise(pl.concat_list(piece)))
+    lines = lines.with_columns(p_end=piece.list.eval(pl.element().str.len_chars().cum_sum().cast(pl.Int64)))
+    return (
+        lines.explode("piece", "p_end")
+        .with_columns(n=stripped_len(piece))
+        .with_columns(lead=n - stripped_len(piece.str.strip_chars_start()), trail=n - stripped_len(piece.str.strip_chars_end()))
+        .filter(pl.col("lead") < n)
+        .select(
+            "doc_id", "dn", "doc_title", "line", "split",
+            gap=pl.col("gap") & (pl.col("p_end") == n),
+            start=pl.col("line") + pl.col("p_end") - n + pl.col("lead"),
+            end=pl.col("line") + pl.col("p_end") - pl.col("trail"),
+            s=piece.str.strip_chars(),
+        )  # fmt: skip
+        .with_columns(idx=_doc_row(), words=pl.col("s").str.count_matches(r"\S+").cast(pl.Int64))
+    )
+
+
+def _region(lines: pl.LazyFrame) -> pl.LazyFrame:
+    """Add `r_start`, `r_end`: first and last `idx` of the maximum-sum run of `score` (Kadane)."""
+    total, before, lowest, idx = pl.col("_total"), pl.col("_before"), pl.col("_lowest"), pl.col("idx")
+    # Lowering each document by _DOC_STEP more than the one before keeps a global running minimum
+    # from reaching back into earlier documents (their sums stay far below _DOC_STEP / 2).
+    lines = (
+        lines.with_columns(_total=_doc_cum_sum(pl.col("score")))
+        .with_columns(_before=total - pl.col("score"))  # the sum of the scores before this unit
+        .with_columns(_lowest=(before - _DN * _DOC_STEP).cum_min() + _DN * _DOC_STEP)
+    )
+    best = (total - lowest).arg_max()  # the first unit where a run ends with the best sum
+    lines = lines.with_columns(r_end=idx.get(best).over("dn"), _low_at_end=lowest.get(best).over("dn"))
+    start = pl.when((before == pl.col("_low_at_end")) & (idx <= pl.col("r_end"))).then(idx).max().over("dn")
+    return lines.with_columns(r_start=start).drop("_total", "_before", "_lowest", "_low_at_end")
 
 
 def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Add `kind`, `enc` (URL-encoded), `prose` and the caption split point `cut` (chars into the line)."""
-    words, s, doc = pl.col("words"), pl.col("s"), "doc_id"
-    n_esc = s.str.count_matches(_URL_ESCAPE)
-    prev = s.shift(1).over(doc)
-    rest = s.str.slice(prev.str.len_chars())
-    lines = lines.with_columns(
-        # One escape in a word with no spaces ("The%20trailblazers"), or escapes dense enough that
-        # spaces are incidental: 3+ of them making up at least a fifth of the line.
-        enc=(n_esc > 0)
-        & (~s.str.contains(" ", literal=True) | ((n_esc >= 3) & (n_esc * 15 >= s.str.len_chars()))),
-        prose_like=_flag(_PROSE_END) & (words >= _PROSE_MIN_WORDS),
-        nav=_flag(_NAVIGATION),
+    words, s, doc, idx = pl.col("words"), pl.col("s"), "dn", pl.col("idx")
+    prev = _prev(s)
+    lines = line_features(lines).with_columns(
         cut=pl.when(
             s.str.starts_with(pl.concat_str(prev, pl.lit(" ")))
             & (prev.str.len_chars() >= 15)
-            & rest.str.contains(_CAPTION_MARK)
+            & has_caption_mark(s.str.slice(prev.str.len_chars()))
         ).then(prev.str.len_chars()),
-    ).with_columns(
-        box_title=pl.col("enc").shift(-1).over(doc).fill_null(False) & ~pl.col("prose_like")
+    )
+    last_in_para = pl.col("last_in_para")
+    lines = lines.with_columns(last_in_para=_next(pl.col("gap")).fill_null(True))
+    # The last line of every document ends a paragraph, so the fill never crosses a document edge.
+    para_ends_prose = pl.when(last_in_para).then("ends").backward_fill()
+    # Lines of a hard-wrapped paragraph (html2text, e-mail): long lines running on to a sentence end.
+    lines = lines.with_columns(
+        wrapped=~last_in_para & (words >= _WRAPPED_MIN_WORDS) & para_ends_prose & ~pl.col("listy")
+    )
+    wrapped = pl.col("wrapped")
+    lines = lines.with_columns(
+        # A "sentence" of a long line running past _SENTENCE_MAX_WORDS is a menu with a full stop.
+        prose_like=(pl.col("ends") & (words >= _PROSE_MIN_WORDS) & ~pl.col("listy")
+                    & ~(pl.col("split") & (words > _SENTENCE_MAX_WORDS)))
+        | wrapped
+        | (last_in_para & ~pl.col("gap") & pl.col("ends") & _prev(wrapped).fill_null(False)),
+        box_title=_next(pl.col("enc")).fill_null(False) & ~pl.col("ends")
         & (words <= _BOX_TITLE_MAX_WORDS),
-        dup=~s.is_first_distinct().over(doc) | (s == pl.col("doc_title")).fill_null(False)
+        dup=~pl.struct(doc, "s").is_first_distinct() | (s == pl.col("doc_title")).fill_null(False)
         | pl.col("cut").is_not_null(),
-        caption=_flag(_CAPTION) | (_flag(_CREDIT) & ~pl.col("prose_like") & (words <= 15)),
-        promo=_flag(_PROMO),
-        boiler=_flag(_BOILERPLATE) & (words <= _NOISE_MAX_WORDS),
     )
     noise = pl.any_horizontal("enc", "box_title", "nav", "dup", "caption", "promo", "boiler")
     lines = lines.with_columns(noise=noise).with_columns(
-        prose=pl.col("prose_like") & ~pl.col("noise") & ~_flag(_KEY_VALUE) & ~_flag(_LIST_ITEM)
+        prose=pl.col("prose_like") & ~pl.col("noise") & ~pl.col("list_item")
+        & ~(pl.col("kv") & (words <= _KEY_VALUE_MAX_WORDS))
     )
-    last_prose = pl.when(pl.col("prose")).then(pl.col("idx")).max().over(doc)
-    first_content = pl.when(~pl.col("noise")).then(pl.col("idx")).min().over(doc)
-    next_content_prose = pl.when(~pl.col("noise")).then(pl.col("prose")).shift(-1).backward_fill().over(doc)
-    is_title = (
-        (pl.col("idx") == first_content) & ~pl.col("noise") & ~pl.col("prose_like")
-        & pl.col("doc_title").is_null() & (words <= _TITLE_MAX_WORDS) & ~s.str.contains(r"[.:,;]$")
-        & next_content_prose.fill_null(False)
+    # Recognised noise is cut out wherever it stands, so it costs little; other lines cost more
+    # the longer they are, so that menus and teaser lists end the article region.
+    in_comments = _doc_cum_sum(pl.col("comments").cast(pl.Int64)) > 0
+    # Scores in tenths of a word, so that the region search runs on exact integers.
+    score = (
+        pl.when(pl.col("related") | pl.col("comments")).then(-_BARRIER_COST)
+        .when(pl.col("prose") & in_comments).then(_COMMENTS_WEIGHT * words)
+        .when("prose").then(10 * words)
+        .when("noise").then(-_NOISE_COST)
+        .otherwise(-(_LINE_COST + _WORD_COST * words))
     )  # fmt: skip
+    lines = _region(lines.with_columns(score=score.cast(pl.Int64)))
+    has_prose = pl.col("prose").any().over(doc)
+    lines = lines.with_columns(pl.when(has_prose).then(pl.col("r_start", "r_end")))
+    title_like = (
+        ~pl.col("noise") & ~pl.col("prose_like") & pl.col("doc_title").is_null() & (words <= _TITLE_MAX_WORDS)
+        & ~s.str.contains(r"[.:,;]$") & ~pl.col("list_item") & ~pl.col("byline")
+        & (idx < pl.col("r_start")) & (idx >= pl.col("r_start") - _TITLE_REACH)
+    )  # fmt: skip
+    is_title = idx == pl.when(title_like).then(idx).max().over(doc)
     kind = (
         pl.when("enc").then(pl.lit("factbox"))
         .when("nav").then(pl.lit("navigation"))
@@ -161,8 +239,9 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
         .when("promo").then(pl.lit("promo"))
         .when("boiler").then(pl.lit("boilerplate"))
         .when("box_title").then(pl.lit("factbox"))
-        .when(is_title).then(pl.lit("title"))
-        .when(pl.col("idx") > last_prose).then(pl.lit("factbox"))
+        .when(is_title.fill_null(False)).then(pl.lit("title"))
+        .when(idx < pl.col("r_start")).then(pl.lit("navigation"))
+        .when(idx > pl.col("r_end")).then(pl.lit("factbox"))
         .otherwise(pl.lit("article"))
     )  # fmt: skip
     return lines.with_columns(kind=kind)
@@ -170,60 +249,73 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
 
 def _groups(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Add `group`: which article of its document an article/title line belongs to (null otherwise)."""
-    doc = "doc_id"
+    doc = "dn"
     is_text = pl.col("kind").is_in(["title", "article"])
     first_sentence = pl.col("s").str.extract(r"^(.*?[.!?…])(?:\s|$)").fill_null(pl.col("s"))
-    dated = pl.col("prose") & first_sentence.str.contains(_DATED_LEAD)
+    dated = pl.col("prose") & first_sentence.str.contains(fast_regex(_DATED_LEAD))
     briefs = (
         (pl.col("prose").sum().over(doc) >= 3)
         & (dated.sum().over(doc) >= _BRIEFS_MIN_DATED * pl.col("prose").sum().over(doc))
         & pl.col("doc_title").is_null()
         & ~(pl.col("kind") == "title").any().over(doc)
         & ~(is_text & ~pl.col("prose")).any().over(doc)
-        & ~(pl.col("prose") & pl.col("s").str.contains(_CONTINUES_DOC)).any().over(doc)
+        & ~(pl.col("prose") & pl.col("s").str.contains(fast_regex(_CONTINUES_DOC))).any().over(doc)
     )
-    lines = lines.with_columns(briefs=briefs)
-    prose = lines.filter(pl.col("prose") & pl.col("briefs")).select(doc, "start", "s")
+    # Only the prose paragraphs of a list of briefs take part; the neighbours of a paragraph are the
+    # lines before it, which in such a document are prose or recognised noise.
+    brief = pl.col("prose") & pl.col("brief_doc")
     opening = pl.col("s").str.extract(r"^((?:\S+\s+){0,8}\S*)")
     capitalised = opening.str.extract_all(r"\b\p{Lu}[\p{L}\p{N}]*")
     subject = capitalised.list.eval(pl.element().filter(~pl.element().is_in(_SUBJECT_STOP))).list.first()
-    earlier = pl.concat_str([pl.col("s").shift(k).over(doc).fill_null("") for k in (1, 2, 3)], separator="\n")
-    new = prose.with_columns(subject=subject).with_columns(
-        new=(pl.int_range(pl.len()).over(doc) > 0)
-        & pl.col("subject").is_not_null()
-        & ~pl.col("s").str.contains(_CONTINUES_PARA)
-        # The subject holds only letters and digits, so it is safe inside a regex.
-        & ~earlier.str.contains(pl.concat_str(pl.lit(r"\b"), pl.col("subject").fill_null("x"), pl.lit(r"\b")))
-    ).select(doc, "start", "new")
+    text = pl.when(brief).then("s")
+    earlier = pl.concat_str([_prev(text, k).fill_null("") for k in (1, 2, 3)], separator="\n")
+    seen_prose = _doc_cum_sum(brief.cast(pl.Int64)) > 1
+    new = (
+        brief & seen_prose & pl.col("subject").is_not_null()
+        & ~pl.col("s").str.contains(fast_regex(_CONTINUES_PARA))
+        & ~earlier.str.contains(pl.col("subject"), literal=True)
+    )  # fmt: skip
     return (
-        lines.join(new, on=[doc, "start"], how="left", maintain_order="left")
-        .with_columns(group=pl.when(is_text).then(pl.col("new").fill_null(False).cum_sum().over(doc)))
+        lines.with_columns(brief_doc=briefs)
+        .with_columns(subject=pl.when(brief).then(subject))
+        .with_columns(new=new.fill_null(False).cast(pl.Int64))
+        .with_columns(group=pl.when(is_text).then(_doc_cum_sum(pl.col("new"))))
     )
 
 
 def blocks(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
     """Classified, non-overlapping blocks covering every non-whitespace character of each `text`."""
-    lines = _groups(_classify(_lines(docs_lf)))
-    cut = pl.col("cut")
+    lines = _groups(_classify(_units(docs_lf)))
+    doc, cut = "dn", pl.col("cut")
+    # Neighbouring sentences of one long line that share kind and article become one block again.
+    solo = pl.col("enc") | cut.is_not_null()
+    changed = [pl.col(c).ne_missing(pl.col(c).shift(1)) for c in ("dn", "line", "kind", "group")]
+    opens = ~pl.col("split") | pl.any_horizontal(*changed, solo, solo.shift(1).fill_null(True))
+    closes = _next(opens).fill_null(True)
+    run_end = pl.when(closes).then(pl.col("end")).backward_fill()
+    lines = lines.with_columns(end=run_end).filter(opens)
+    # A title repeated with a caption ("<title> <caption>") becomes two blocks: duplicate, then caption.
     rest = pl.col("s").str.slice(cut)
     rest_lead = (rest.str.len_chars() - rest.str.strip_chars_start().str.len_chars()).cast(pl.Int64)
-    # A title repeated with a caption ("<title> <caption>") becomes two blocks: duplicate, then caption.
-    captions = lines.filter(cut.is_not_null()).with_columns(
-        start=pl.col("start") + cut + rest_lead, kind=pl.lit("caption"), enc=pl.lit(False)
-    )
-    lines = lines.with_columns(end=pl.coalesce(pl.col("start") + cut, pl.col("end")))
-    cols = ["doc_id", "start", "end", "kind", "enc", "s", "group"]
+    second = pl.col("part") == 1
     return (
-        pl.concat([lines.select(cols), captions.select(cols)])
-        .sort("doc_id", "start")
+        lines.with_columns(part=pl.int_ranges(cut.is_not_null().cast(pl.Int64) + 1))
+        .explode("part")
         .with_columns(
-            block=pl.int_range(pl.len(), dtype=pl.Int64).over("doc_id"),
+            start=pl.when(second).then(pl.col("start") + cut + rest_lead).otherwise("start"),
+            end=pl.when(second | cut.is_null()).then("end").otherwise(pl.col("start") + cut),
+            kind=pl.when(second).then(pl.lit("caption")).otherwise("kind"),
+            enc=pl.col("enc") & ~second,
+        )
+        .with_columns(
+            block=_doc_row(),
             decoded=decode_factbox(pl.when("enc").then(pl.col("s"))),
         )
         .select(
             "doc_id", "block", pl.col("start", "end").cast(pl.Int64), "kind", "decoded",
             pl.col("group").cast(pl.Int64),
         )  # fmt: skip
+        .sort("doc_id", "block")
     )
 
 
@@ -289,68 +381,4 @@ def fragments(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame:
         text=pl.coalesce("decoded", "piece"),
         start="start",
         end="end",
-    )
-
-
-# A sentence piece runs lazily up to terminal punctuation (plus closing quotes/brackets) followed by
-# whitespace or the end, or up to a line break. Pieces tile the text exactly, so cumulative character
-# lengths give exact offsets without any byte/char conversion.
-_PIECE = r"(?s).*?(?:[.!?…]+[\"'”’)\]]*(?:\s+|$)|\n\s*|$)"
-# Words after which a full stop does not end a sentence: titles and ranks precede names.
-_TITLES = (
-    "Mr|Mrs|Ms|Mx|Dr|Prof|Gen|Lt|Col|Sgt|Capt|Cpt|Maj|Adm|Cmdr|Sen|Rep|Gov|Pres|Amb|Rev|Hon|St|Mt|Ft"
-    "|No|Nos|Art|Fig|Vol|vs|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|approx|cf|ca"
-)
-# Piece ends that are not sentence ends: a title, a single initial ("John F."), a dotted acronym
-# ("U.S.", "U.N.", "e.g."). Decimals ("3.5") never end a piece: a piece needs whitespace after the stop.
-_NO_BREAK = rf"(?:(?:^|[^\w])(?:{_TITLES})|(?:^|[^\w.])\p{{Lu}}|(?:^|[^\w])(?:\w\.)+\w)\.[\"'”’)\]]*\s*$"
-# An acronym still ends a sentence when the next piece opens like a new sentence.
-_ACRONYM_END = r"(?:^|[^\w])(?:\w\.)+\w\.\s*$"
-_SENTENCE_OPENER = r"^(?:The|He|She|It|They|We|I|But|In|On|A|An|This|That|These|Those|There|Its|His|Her|Their)\s"
-
-
-def sentences(articles_lf: pl.LazyFrame) -> pl.LazyFrame:
-    """One row per sentence of each article's `text`: character spans, no surrounding whitespace."""
-    pieces = (
-        articles_lf.select("article_id", pl.col("text").str.extract_all(_PIECE).alias("piece"))
-        .explode("piece")
-        .filter(pl.col("piece").str.len_chars() > 0)
-        .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
-        .with_columns(
-            p_end=pl.col("n").cum_sum().over("article_id"),
-            lead=pl.col("n") - pl.col("piece").str.strip_chars_start().str.len_chars().cast(pl.Int64),
-            trail=pl.col("n") - pl.col("piece").str.strip_chars_end().str.len_chars().cast(pl.Int64),
-        )
-        .filter(pl.col("lead") < pl.col("n"))  # whitespace-only pieces hold no sentence
-    )
-    nxt = pl.col("piece").shift(-1).over("article_id")
-    ends_line = pl.col("piece").str.contains(r"\n\s*$")
-    no_break = pl.col("piece").str.contains(_NO_BREAK) & ~(
-        pl.col("piece").str.contains(_ACRONYM_END) & nxt.str.contains(_SENTENCE_OPENER)
-    )
-    # A lowercase continuation ("“Why?” he asked.", "approx. five") never opens a sentence.
-    lower_next = nxt.str.contains(r"^[\"'“‘(\[]*\p{Ll}")
-    breaks = ends_line | nxt.is_null() | ~(no_break | lower_next.fill_null(False))
-    return (
-        pieces.with_columns(brk=breaks)
-        .with_columns(
-            sentence=pl.col("brk").cast(pl.Int64).cum_sum().over("article_id") - pl.col("brk").cast(pl.Int64),
-            start=pl.col("p_end") - pl.col("n") + pl.col("lead"),
-            end=pl.col("p_end") - pl.col("trail"),
-        )
-        .group_by("article_id", "sentence", maintain_order=True)
-        .agg(pl.col("start").first(), pl.col("end").last())
-        .sort("article_id", "sentence")
-    )
-
-
-def with_sentence_counts(articles_lf: pl.LazyFrame, sentences_lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Fill `n_sentences` of each article from a sentences frame (0 when it has none)."""
-    counts = sentences_lf.group_by("article_id", maintain_order=True).agg(
-        pl.len().cast(pl.Int64).alias("_n_sentences")
-    )
-    return (
-        articles_lf.join(counts, on="article_id", how="left", maintain_order="left")
-        .with_columns(n_sentences=pl.col("_n_sentences").fill_null(0))
-        .drop("_n_sentences")
     )
