@@ -122,3 +122,19 @@ def test_seed_articles_yield_countries_and_conflict_events(shared):
     for row in res.mentions.iter_rows(named=True):
         text = texts[[p.name for p in sorted((shared / "seeds").glob("*.txt"))].index(row["id"])]
         assert text[row["start"] : row["end"]] == row["surface"]
+
+
+def test_annotate_takes_user_dictionaries_and_can_skip_events(tmp_path):
+    from toolkit.dictionaries import load_dictionaries
+
+    path = tmp_path / "actors.tsv"
+    path.write_text(
+        "name\taliases\tkind\tcountry_code\trole_code\tstart_date\tend_date\n"
+        "Northwind Militia\tNorthwind\torganisation\tNOR\tREB\t\t\n",
+        encoding="utf-8",
+    )
+    df = pl.DataFrame({"id": [1], "text": ["Northwind attacked Russia."]})
+    res = annotate(df, dictionaries=load_dictionaries([path]), events=False)
+    assert res.mentions.select("surface", "actor_code").rows() == [("Northwind", "NORREB"), ("Russia", "RUS")]
+    assert res.events.height == 0 and res.events.columns == ["id" if c == "article_id" else c for c in EVENT_COLUMNS]
+    assert annotate(df, dictionaries=load_dictionaries([path])).events.height >= 0

@@ -47,6 +47,10 @@ def test_demo_build_is_valid_and_complete(demo):
     assert t["articles"].height >= 30
     assert t["mentions"].height > 0 and t["events"].height > 0 and t["entities"].height > 0
     assert "factbox" in t["fragments"]["kind"].to_list()
+    # The recipe's own pattern file (recalling an ambassador, 161) and actor file are used.
+    assert "161" in t["events"]["cameo_code"].to_list()
+    assert "Naledi Pandor" in t["entities"]["name"].to_list()
+    assert {"en", "de", "fr", "es"} <= set(t["articles"]["language"].drop_nulls())
 
 
 def test_demo_bad_inputs_become_rejects_with_reasons(demo):

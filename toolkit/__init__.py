@@ -3,7 +3,10 @@
 __version__ = "0.1.0"
 
 from toolkit.annotation import Annotation, annotate
+from toolkit.dictionaries import Dictionaries, load_dictionaries
+from toolkit.patterns import load_patterns
 from toolkit.pipeline import BuildResult, build
+from toolkit.recognizers import SpacyRecognizer
 from toolkit.errors import (
     AnnotateInputError,
     DatasetError,
@@ -22,14 +25,18 @@ __all__ = [
     "BuildResult",
     "DatasetError",
     "DictionaryError",
+    "Dictionaries",
     "FrameSchemaError",
     "InputError",
     "RecipeError",
     "Report",
     "SchemaFileError",
+    "SpacyRecognizer",
     "ToolkitError",
     "__version__",
     "annotate",
     "build",
+    "load_dictionaries",
+    "load_patterns",
     "validate_dataset",
 ]

@@ -1,4 +1,4 @@
-"""Public API: annotate a researcher's own texts with country entities, mentions and CAMEO events.
+"""Public API: annotate a researcher's own texts with entities, their mentions and CAMEO events.
 
     import polars as pl, toolkit
     res = toolkit.annotate(pl.DataFrame({"id": [1, 2], "text": ["…", "…"]}))
@@ -19,7 +19,10 @@ import polars as pl
 from toolkit import entities as _entities
 from toolkit import events as _events
 from toolkit import segment
+from toolkit.dictionaries import Dictionaries
+from toolkit.entities import Recognizer
 from toolkit.errors import AnnotateInputError
+from toolkit.schema import polars_schema
 
 _ARTICLE_ID = "article_id"
 _CALLER_ID = "__caller_id"  # the caller's id, original dtype, until it takes the caller's column name
@@ -97,17 +100,36 @@ def _with_caller_id(frame: pl.DataFrame, keys: pl.DataFrame, id_column: str) -> 
 
 
 def annotate(
-    df: pl.DataFrame, *, id_column: str = "id", text_column: str = "text"
+    df: pl.DataFrame,
+    *,
+    id_column: str = "id",
+    text_column: str = "text",
+    dictionaries: Dictionaries | None = None,
+    recognizer: Recognizer | None = None,
+    patterns: pl.DataFrame | None = None,
+    events: bool = True,
 ) -> Annotation:
-    """Country entities, their mentions and CAMEO events of each row's text; null texts are skipped."""
+    """Entities, their mentions and CAMEO events of each row's text; null texts are skipped.
+
+    `dictionaries` (from `toolkit.load_dictionaries`) adds or overrides actors; `recognizer` (for
+    example `SpacyRecognizer(nlp)`) replaces the model-free name finder; `patterns` (from
+    `toolkit.load_patterns`) adds event patterns; `events=False` leaves the events frame empty
+    (with its columns) for callers who only want entities.
+    """
     rows = _checked(df, id_column, text_column)
     keys = rows.select(_ARTICLE_ID, _CALLER_ID)
     articles = rows.lazy().select(_ARTICLE_ID, "text", "published_at").filter(pl.col("text").is_not_null())
-    sentences = segment.sentences(articles)
-    mentions = _entities.mentions(articles, sentences)
-    ents, ments, evs = pl.collect_all(
-        [_entities.entities(mentions), mentions, _events.events(articles, sentences, mentions)]
-    )
+    sentences = segment.sentences(articles).collect()
+    # Mentions feed both the entity table and the events: computed once, here, at the stage boundary.
+    ments = _entities.mentions(
+        articles, sentences.lazy(), dictionaries=dictionaries, recognizer=recognizer
+    ).collect()
+    ents = _entities.entities(ments.lazy()).collect()
+    if events:
+        evs = _events.events(articles, sentences.lazy(), ments.lazy(), patterns=patterns).collect()
+    else:
+        types = polars_schema("events")
+        evs = pl.DataFrame(schema={c: types.get(c, pl.Utf8) for c in _events.EVENT_COLUMNS})
     return Annotation(
         entities=ents,
         mentions=_with_caller_id(ments, keys, id_column),

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from toolkit import __version__, clean, dedupe, entities, events, package, read, segment
+from toolkit import __version__, clean, dedupe, entities, events, language, package, read, segment
+from toolkit.dictionaries import load_dictionaries
+from toolkit.patterns import load_patterns
 from toolkit.errors import InputError, RecipeError
 from toolkit.ids import sha256_hex
 from toolkit.recipe import Recipe, load_recipe
@@ -97,10 +100,15 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
     documents = docs.lazy().pipe(clean.clean_documents).collect()
     blocks = segment.blocks(documents.lazy()).collect()
     arts = segment.articles(blocks.lazy(), documents.lazy()).collect()
+    arts = language.detect_language(
+        arts.join(documents.select("doc_id", "declared_language"), on="doc_id", how="left"),
+        **asdict(recipe.language),
+    ).drop("declared_language")
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
     sents = segment.sentences(arts.lazy()).collect()
-    ments = entities.mentions(arts.lazy(), sents.lazy()).collect()
-    evts = events.events(arts.lazy(), sents.lazy(), ments.lazy()).collect()
+    dictionaries, patterns = _extensions(recipe.actors, recipe.patterns)
+    ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
+    evts = events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
     counts = arts.group_by("doc_id").agg(n_articles=pl.len())
     documents = documents.join(counts, on="doc_id", how="left").with_columns(
         pl.col("n_articles").fill_null(0)
@@ -120,6 +128,15 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
     out["mentions"] = ments.join(valid["mentions"].select("mention_id"), on="mention_id", how="semi")
     out["rejects"] = rejects
     return out
+
+
+@cache
+def _extensions(actors: tuple[Path, ...], patterns: tuple[Path, ...]) -> tuple:
+    """The recipe's actor dictionaries and event patterns, loaded once per build."""
+    return (
+        load_dictionaries(actors) if actors else None,
+        load_patterns(patterns) if patterns else None,
+    )
 
 
 def build(
@@ -145,7 +162,7 @@ def build(
                 write_parquet(df, parts / t / f"{i:06d}.parquet")
             if on_progress:
                 on_progress(i + 1, len(shards))
-        rows = _corpus_stages(parts, tmp)
+        rows = _corpus_stages(parts, tmp, recipe)
         _package(tmp, recipe, input_entries, rows)
         _remove_tree(parts)
     rejects = dict(sorted(pl.read_parquet(out / "rejects.parquet")["reason"].value_counts().iter_rows()))
@@ -184,7 +201,7 @@ def _scan(parts: Path, table: str) -> pl.LazyFrame:
     return pl.scan_parquet(files)
 
 
-def _corpus_stages(parts: Path, out: Path) -> dict[str, int]:
+def _corpus_stages(parts: Path, out: Path, recipe: Recipe) -> dict[str, int]:
     """Entities, duplicates and cross-shard key checks over the shard parts; writes the tables."""
     mentions_full = _scan(parts, "mentions")
     ents, ent_rejects = validate_table(
@@ -192,7 +209,7 @@ def _corpus_stages(parts: Path, out: Path) -> dict[str, int]:
     )
     lazy = {t: _scan(parts, t) for t in SHARD_TABLES}
     lazy["entities"] = ents.lazy()
-    lazy["articles"] = dedupe.mark_duplicates(lazy["articles"], lazy["documents"])
+    lazy["articles"] = dedupe.mark_duplicates(lazy["articles"], lazy["documents"], **asdict(recipe.dedupe))
     # An entity that failed validation takes its mentions with it; events keep the actor codes.
     lazy["mentions"] = lazy["mentions"].join(ents.lazy().select("entity_id"), on="entity_id", how="semi")
     reject_parts = [lazy["rejects"], ent_rejects.lazy()]

@@ -6,11 +6,11 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from toolkit import dedupe, language
+from toolkit import dedupe
 from toolkit.errors import RecipeError
 
 FORMATS = ("txt", "jsonl", "parquet", "html", "warc")
-SECTIONS = ("dataset", "inputs", "build", "language", "dedupe")
+SECTIONS = ("dataset", "inputs", "build", "language", "dedupe", "entities", "events")
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,10 @@ class Fields:
 class Language:
     """`[language]`: when a detected language is trusted (see `toolkit.language.detect_language`)."""
 
-    min_confidence: float = language.MIN_CONFIDENCE  # share of the text in the top language
-    min_chars: int = language.MIN_CHARS  # letters below which the language is null
-    max_chars: int = language.MAX_CHARS  # characters read from the start of each text
+    # The defaults of `detect_language` (not imported: reading a recipe needs no language model).
+    min_confidence: float = 0.5  # share of the text in the top language
+    min_chars: int = 20  # letters below which the language is null
+    max_chars: int = 1000  # characters read from the start of each text
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Recipe:
     root: Path = Path(".")  # folder that input sources are named relative to
     language: Language = field(default_factory=Language)
     dedupe: Dedupe = field(default_factory=Dedupe)
+    actors: tuple[Path, ...] = ()  # `[entities] actors`: the recipe's own actor dictionaries
+    patterns: tuple[Path, ...] = ()  # `[events] patterns`: the recipe's own event patterns
 
     def parameters(self) -> dict:
         """The parameters that shape the output, as recorded in the manifest (no absolute paths)."""
@@ -72,7 +75,16 @@ class Recipe:
             "shard_size": self.shard_size,
             "language": asdict(self.language),
             "dedupe": asdict(self.dedupe),
+            "actors": [self._file(p) for p in self.actors],
+            "patterns": [self._file(p) for p in self.patterns],
         }
+
+    def _file(self, path: Path) -> dict:
+        """A dictionary file as the manifest records it: where, relative to the recipe, and its sha256."""
+        from toolkit.ids import sha256_hex
+
+        name = path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.name
+        return {"path": name, "sha256": sha256_hex(path.read_bytes())}
 
 
 def load_recipe(path: Path) -> Recipe:
@@ -117,7 +129,25 @@ def load_recipe(path: Path) -> Recipe:
         root=base,
         language=_section(path, raw, "language", Language),
         dedupe=_section(path, raw, "dedupe", Dedupe),
+        actors=_files(path, raw, "entities", "actors"),
+        patterns=_files(path, raw, "events", "patterns"),
     )
+
+
+def _files(path: Path, raw: dict, section: str, key: str) -> tuple[Path, ...]:
+    """`[section] key = [...]`: data files relative to the recipe, each of which must exist."""
+    values = raw.get(section, {})
+    unknown = set(values) - {key} if isinstance(values, dict) else {"?"}
+    if unknown:
+        raise RecipeError(f"{path}: [{section}] allows only `{key} = [\"file.tsv\", ...]`")
+    names = values.get(key, [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise RecipeError(f"{path}: [{section}] {key} must be a list of file names")
+    files = tuple(path.parent / n for n in names)
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise RecipeError(f"{path}: [{section}] {key}: file(s) not found: {', '.join(missing)}")
+    return files
 
 
 def _section(path: Path, raw: dict, name: str, cls: type) -> Language | Dedupe:

@@ -7,26 +7,32 @@ import importlib
 import sys
 from pathlib import Path
 
-# Each module has main(shared: Path) -> int and reads only from `shared` at run time.
-MEASUREMENTS = ("html", "text", "language", "ner", "events")
+# How each measurement's main() is told where the shared data is; each reads it only at run time.
+MEASUREMENTS = {
+    "html": lambda shared: shared,
+    "text": lambda shared: [str(shared)],
+    "language": lambda shared: shared,
+    "ner": lambda shared: [str(shared / "dev" / "conll2003" / "conllpp_dev.txt")],
+    "events": lambda shared: ["--shared", str(shared)],
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toolkit.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2].parent / "shared")
-    parser.add_argument("names", nargs="*", choices=[*MEASUREMENTS, []], metavar="NAME", help=", ".join(MEASUREMENTS))
+    parser.add_argument("names", nargs="*", metavar="NAME", help=", ".join(MEASUREMENTS))
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
         print(f"{args.shared}: reference data not found; measurements need the developers' ../shared", file=sys.stderr)
         return 2
+    unknown = set(args.names) - set(MEASUREMENTS)
+    if unknown:
+        parser.error(f"unknown measurement(s) {sorted(unknown)}; choose from {', '.join(MEASUREMENTS)}")
     status = 0
     for name in args.names or MEASUREMENTS:
-        try:
-            module = importlib.import_module(f"toolkit.evaluate.{name}")
-        except ModuleNotFoundError:
-            continue
         print(f"\n== {name} ==", flush=True)
-        status |= module.main(args.shared)
+        module = importlib.import_module(f"toolkit.evaluate.{name}")
+        status |= module.main(MEASUREMENTS[name](args.shared))
     return status
 
 

@@ -1,0 +1,231 @@
+"""Names without a gazetteer: people and organisations from capitalisation, titles, honorifics and suffixes.
+
+A *run* is a maximal sequence of capitalised tokens on one line joined by single spaces, with name
+particles inside ("Bashar al-Assad", "Ludwig van Beethoven"); "<Ministry|Bank|…> of <Name>" is one run.
+Each run is read in this order:
+- leading words that are capitalised only by position ("The", "On", "Wednesday") are dropped;
+- a leading honorific ("Mr", "Dr.") marks a person;
+- leading title words ("Russian Defence Minister") are split off: they give a CAMEO role
+  (role_words.tsv) and, through a demonym or country before the role, the person's country;
+- a run ending in an organisation word (org_words.tsv: Ministry, Party, Times …) is an organisation;
+- a person is also marked by a role word just before the run ("spokesman John Kirby"), by "said"
+  before it, or by an apposition after it ("Jake Sullivan, the U.S. National Security Advisor");
+- an unmarked run of two or more title-case words is taken as a person ("pattern"); a lone
+  all-caps token in running text as an organisation acronym; a lone title-case word stays
+  unresolved (kind null) until coreference in resolve.py finds its full name.
+Runs in all-caps text (headlines, wire slugs) are skipped: only the gazetteer reads them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import polars as pl
+
+from toolkit.dictionaries import Dictionaries, canonical_key
+from toolkit.gazetteer import country_gazetteer
+
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Mme|Dr|Sir|Dame|Lord|Lady)\.?"
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Capt|Gov|Prof)\."
+_TOKEN = (
+    # Initials take any letters glued to them ("X.Y", "J.Smith"), so a name never ends inside a word.
+    rf"{_ABBREV}|(?:\p{{Lu}}\.){{1,4}}[\p{{L}}\p{{N}}]*"
+    r"|\p{Lu}[\p{L}\p{M}\p{N}]*(?:['’]\p{Lu}[\p{L}\p{M}]*)?(?:-[\p{L}\p{N}]+)*"
+)
+_PARTICLES = r"al|el|bin|ibn|ben|bint|abu|van|von|der|den|de|del|della|da|dos|du|di|la|le"
+_SPEECH_BEFORE = r"(?i)\b(?:said|says|told|according to)\s+$"
+_SENTENCE_BREAK = r"[.!?;:]\s|\n|[()\[\]]"
+_SCORE_AFTER = r"^ \d{1,3}(?:[ ,.;)]|$)"
+# "<Country or demonym> [’s] [up to three words] <role>" at the end of the left context.
+_TITLE_TAIL = r"(?:({countries})(?:['’]s)?\s+)?(?:[\p{{L}}.-]+\s+){{0,3}}?(?i:\b({roles}))\s+$"
+_APPOSITION = r"^,\s+(?:(?i:the|a|an)\s+)?(?:({countries})\s+)?(?:[\p{{L}}.-]+\s+){{0,3}}?(?i:({roles}))\b"
+
+CANDIDATE_SCHEMA = {
+    "article_id": pl.Utf8, "start": pl.Int64, "end": pl.Int64, "surface": pl.Utf8, "kind": pl.Utf8,
+    "key": pl.Utf8, "country_code": pl.Utf8, "role_code": pl.Utf8, "method": pl.Utf8, "n_tokens": pl.Int64,
+}
+
+
+def _alternation(words: list[str]) -> str:
+    """Regex alternation of literal words, longest first so a longer phrase wins at the same start."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def _patterns(dicts: Dictionaries) -> dict[str, str]:
+    """The regexes this module needs, built from the dictionaries once per Dictionaries object."""
+    orgs = dicts.org_words
+    heads = orgs.filter(pl.col("position") == "both")["word"].to_list()
+    run = rf"\b(?:{_TOKEN})(?:(?: (?:{_PARTICLES}) | (?:al|el)-| )(?:{_TOKEN}))*"
+    countries = _alternation([s for s in country_gazetteer().drop_nulls("iso3")["surface"].to_list()])
+    roles = _alternation(dicts.role_words["phrase"].to_list())
+    stop = _alternation(dicts.name_stopwords["word"].to_list())
+    return {
+        # Pieces tile the text: non-capitals, then a run or a lone capital that cannot start one ("iPhone").
+        "piece": rf"[^\p{{Lu}}]*(?:{run}|\p{{Lu}})",
+        "head_end": rf"(?:^| )(?:{_alternation(heads)})$",
+        "stop": rf"^(?:(?:{stop})(?: |$))+",
+        "honorific": rf"^{_HONORIFIC} ",
+        "prefix": rf"^((?:(?:{countries}|(?i:{roles})) )*(?i:{roles}) )\S",
+        "org_suffix": rf"(?:^| )({_alternation(orgs['word'].to_list())})$",
+        "org_head": rf"^(?:.* )?({_alternation(heads)}) (?:of|for) ",
+        "title_tail": _TITLE_TAIL.format(countries=countries, roles=roles),
+        "apposition": _APPOSITION.format(countries=countries, roles=roles),
+        "countries": countries,
+        "title_only": rf"(?i:\b(?:{roles}))$",
+    }
+
+
+def _role_of(phrase: pl.Expr, dicts: Dictionaries) -> pl.Expr:
+    """CAMEO role of a role phrase (any case); null for role words that only mark a person."""
+    mapping = dict(dicts.role_words.select(pl.col("phrase"), pl.col("role_code")).iter_rows())
+    return phrase.str.to_lowercase().replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def _country_of(surface: pl.Expr) -> pl.Expr:
+    """ISO3 of a country name or demonym surface; null otherwise."""
+    mapping = dict(country_gazetteer().drop_nulls("iso3").select("surface", "iso3").iter_rows())
+    return surface.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
+
+
+def runs(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
+    """One row per capitalised run: offsets, the run, the text since the previous run and the next gap."""
+    pat = _patterns(dicts)
+    text, piece = pl.col("text"), pl.col("piece")
+    by_article = "article_id"
+    pieces = (
+        articles_lf.select("article_id", "text", text.str.extract_all(pat["piece"]).alias("piece"))
+        # The text after the last piece, which no piece holds: the last run's right context.
+        .with_columns(_tail=text.str.slice(piece.list.eval(pl.element().str.len_chars()).list.sum().cast(pl.Int64), 80))
+        .drop("text")
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(_n=piece.str.len_chars().cast(pl.Int64), gap=piece.str.extract(r"^([^\p{Lu}]*)", 1))
+        .with_columns(end=pl.col("_n").cum_sum().over(by_article), _g=pl.col("gap").str.len_chars().cast(pl.Int64))
+        .with_columns(
+            start=pl.col("end") - pl.col("_n") + pl.col("_g"),
+            run=piece.str.slice(pl.col("_g")),
+            # A lone capital glued to a word ("iPhone") is not a run: the regex's \b refused it.
+            _glued=pl.when(pl.col("_g") > 0).then(pl.col("gap").str.contains(r"\w$"))
+            .otherwise(piece.shift(1).over(by_article).str.contains(r"\w$").fill_null(False)),
+        )
+        .filter(~pl.col("_glued"))
+        .with_columns(pl.col("gap").str.slice(-80))
+    )
+    # "Ministry" + " of " + "Foreign Affairs" is one name: a run ending in a head word absorbs the next.
+    absorb = pl.col("run").str.contains(pat["head_end"]) & pl.col("gap").shift(-1).over(by_article).str.contains(
+        r"^ (?:of|for) (?:the )?$"
+    ).fill_null(False)
+    merged = (
+        pieces.with_columns(_absorb=absorb)
+        .with_columns(_absorbed=pl.col("_absorb").shift(1).over(by_article).fill_null(False))
+        .with_columns(
+            run=pl.when(pl.col("_absorb")).then(pl.concat_str(
+                "run", pl.col("gap").shift(-1).over(by_article), pl.col("run").shift(-1).over(by_article)
+            )).otherwise(pl.col("run")),
+            end=pl.when(pl.col("_absorb")).then(pl.col("end").shift(-1).over(by_article)).otherwise(pl.col("end")),
+        )
+        .filter(~pl.col("_absorbed"))
+    )
+    return (
+        merged.with_columns(
+            prev_run=pl.col("run").shift(1).over(by_article),
+            next_run=pl.col("run").shift(-1).over(by_article),
+            after=pl.col("gap").shift(-1).over(by_article).fill_null(pl.col("_tail")),
+            after2=pl.col("gap").shift(-2).over(by_article).fill_null(
+                pl.when(pl.col("gap").shift(-1).over(by_article).is_not_null()).then(pl.col("_tail"))),
+        )
+        .select("article_id", "start", "end", "run", "gap", "after", "prev_run", "next_run", "after2")
+    )
+
+
+def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyFrame | None = None) -> pl.LazyFrame:
+    """Person and organisation candidates from capitalised runs (kind null = lone word, unresolved)."""
+    pat = _patterns(dicts)
+    run, gap, after = pl.col("run"), pl.col("gap"), pl.col("after").fill_null("")
+    no_lower = r"^[^\p{Ll}]*$"
+    shouting = run.str.contains(no_lower) & (
+        run.str.contains(" ") | (gap.str.contains(no_lower) & after.str.contains(no_lower))
+    )
+    org_words = dict(dicts.org_words.select("word", "role_code").iter_rows())
+    lf = (
+        (runs(articles_lf, dicts) if runs_lf is None else runs_lf)
+        .filter(~shouting)
+        .with_columns(honorific=run.str.contains(pat["honorific"]))
+        .with_columns(_strip=pl.when(pl.col("honorific")).then(run.str.extract(r"^(\S+ )", 1))
+                      .otherwise(run.str.extract(f"({pat['stop']})", 1)).fill_null(""))
+        .with_columns(
+            start=pl.col("start") + pl.col("_strip").str.len_chars().cast(pl.Int64),
+            run=run.str.slice(pl.col("_strip").str.len_chars()),
+            gap=pl.when(pl.col("_strip") != "").then(pl.lit(" ")).otherwise(gap),
+        )
+        .filter(pl.col("run").str.len_chars() > 0)
+        .with_columns(prefix=run.str.extract(pat["prefix"], 1).fill_null(""))
+        .with_columns(
+            org_word=pl.coalesce(run.str.extract(pat["org_suffix"], 1), run.str.extract(pat["org_head"], 1)),
+            # Left context: the previous run and the gap when they are in the same sentence.
+            left=pl.when(gap.str.contains(_SENTENCE_BREAK)).then(pl.lit(""))
+            .otherwise(pl.concat_str(pl.col("prev_run").fill_null(""), gap)).str.slice(-80)
+            + pl.col("prefix"),
+            right=pl.concat_str(after, pl.col("next_run").fill_null(""), pl.col("after2").fill_null("")),
+        )
+        .with_columns(
+            title=pl.col("left").str.extract_groups(pat["title_tail"]),
+            appos=pl.col("right").str.extract_groups(pat["apposition"]),
+            said=gap.str.contains(_SPEECH_BEFORE) & ~gap.str.contains(_SENTENCE_BREAK),
+        )
+        .with_columns(
+            # An organisation keeps its country words ("Russian Defence Ministry"); a person drops its title.
+            name_start=pl.when(pl.col("org_word").is_not_null()).then(pl.col("start"))
+            .otherwise(pl.col("start") + pl.col("prefix").str.len_chars().cast(pl.Int64)),
+            role_code=pl.when(pl.col("org_word").is_not_null())
+            .then(pl.col("org_word").replace_strict(org_words, default=None, return_dtype=pl.Utf8))
+            .otherwise(pl.coalesce(_role_of(pl.col("title").struct.field("2"), dicts),
+                                   _role_of(pl.col("appos").struct.field("2"), dicts))),
+            country_code=pl.coalesce(
+                _country_of(pl.col("title").struct.field("1")),
+                _country_of(pl.col("appos").struct.field("1")),
+                _country_of(pl.col("prefix").str.extract(rf"^({pat['countries']}) ", 1)),
+                pl.when(pl.col("org_word").is_not_null()).then(
+                    _country_of(run.str.extract(rf"^({pat['countries']}) ", 1))),
+            ),
+            titled=pl.col("title").struct.field("2").is_not_null() | pl.col("appos").struct.field("2").is_not_null(),
+        )
+        .with_columns(
+            surface=pl.when(pl.col("org_word").is_not_null()).then(run)
+            .otherwise(run.str.slice(pl.col("prefix").str.len_chars())),
+        )
+        .with_columns(n_tokens=pl.col("surface").str.count_matches(" ").cast(pl.Int64) + 1)
+    )
+    single_caps = pl.col("surface").str.contains(r"^\p{Lu}{2,6}$")
+    method = (
+        pl.when(pl.col("org_word").is_not_null()).then(pl.lit("org_word"))
+        # "Port Vale 1 Ruch 2": a name followed by a score is a team (see resolve._SCORE_AFTER).
+        .when(pl.col("after").fill_null("").str.contains(_SCORE_AFTER) & ~pl.col("honorific") & ~pl.col("titled"))
+        .then(pl.lit("score"))
+        .when(pl.col("honorific")).then(pl.lit("honorific"))
+        .when(pl.col("titled")).then(pl.lit("title"))
+        .when(pl.col("said") & (pl.col("n_tokens") >= 2)).then(pl.lit("said"))
+        .when((pl.col("n_tokens") >= 2) & pl.col("surface").str.contains(r"\p{Ll}")).then(pl.lit("pattern"))
+        .when(single_caps).then(pl.lit("acronym"))
+        .otherwise(pl.lit("single"))
+    )
+    kind = (
+        pl.when(pl.col("method").is_in(["org_word", "acronym", "score"])).then(pl.lit("organisation"))
+        .when(pl.col("method") == "single").then(pl.lit(None, pl.Utf8))
+        .otherwise(pl.lit("person"))
+    )
+    return (
+        lf.with_columns(method=method)
+        .with_columns(kind=kind)
+        .filter(pl.col("surface").str.len_chars() > 0)
+        # "National Security Advisor" is a title without its holder.
+        .filter(~((pl.col("kind") == "person") & pl.col("surface").str.contains(pat["title_only"])))
+        .select(
+            "article_id", pl.col("name_start").alias("start"),
+            (pl.col("name_start") + pl.col("surface").str.len_chars().cast(pl.Int64)).alias("end"),
+            "surface", "kind", canonical_key(pl.col("surface")).alias("key"),
+            "country_code", "role_code", "method", "n_tokens",
+        )
+    )
