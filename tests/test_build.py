@@ -106,9 +106,11 @@ def test_input_order_and_shard_size_do_not_change_the_tables(tmp_path):
     build(*files, out=tmp_path / "sorted")
     build(*shuffled, out=tmp_path / "shuffled")
     build(*files, out=tmp_path / "tiny_shards", shard_size=1)
+    build(*files, out=tmp_path / "two_workers", shard_size=8, workers=2)
     assert _digests(tmp_path / "shuffled") == _digests(tmp_path / "sorted")
     parquet = {k: v for k, v in _digests(tmp_path / "sorted").items() if k.endswith(".parquet")}
-    assert {k: v for k, v in _digests(tmp_path / "tiny_shards").items() if k.endswith(".parquet")} == parquet
+    for other in ("tiny_shards", "two_workers"):
+        assert {k: v for k, v in _digests(tmp_path / other).items() if k.endswith(".parquet")} == parquet
 
 
 def test_an_interrupted_build_leaves_the_previous_dataset_untouched(demo, tmp_path, monkeypatch):

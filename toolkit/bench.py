@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -88,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--out", default="build/bench")
     parser.add_argument("--shard-size", type=int, default=2000, help="documents per shard")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes working on shards")
     args = parser.parse_args(argv)
     from toolkit.pipeline import build
 
@@ -96,11 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out, ignore_errors=True)
     n_bytes = write_corpus(corpus, args.articles)
     started = time.perf_counter()
-    result = build(corpus, out=out / "dataset", shard_size=args.shard_size)
+    result = build(corpus, out=out / "dataset", shard_size=args.shard_size, workers=args.workers)
     seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Peak resident memory of this process and of the largest worker process.
+    peak_mib = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    ) / 1024
     report = {
         "input_records": args.articles,
+        "workers": args.workers,
+        "shard_size": args.shard_size,
         "input_mb": round(n_bytes / 1e6, 2),
         "rows": result.rows,
         "seconds": round(seconds, 2),

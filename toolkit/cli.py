@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="output folder (replaced atomically)")
     b.add_argument("--format", choices=FORMATS, help="read every file as this format, whatever its extension")
     b.add_argument("--shard-size", type=int, metavar="N", help="documents per shard (bounds memory)")
+    b.add_argument(
+        "--workers", type=int, metavar="N", default=1,
+        help="processes working on shards at once (default 1); the output does not depend on it",
+    )
     b.add_argument("--json", action="store_true", help="print the build summary as JSON on stdout")
     v = sub.add_parser("validate", help="re-check a built dataset: schemas, cross-table rules, checksums")
     v.add_argument("dataset", metavar="DIR")
@@ -57,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace, err: Console) -> int:
-    if args.shard_size is not None and args.shard_size < 1:
-        err.print("[bold red]error:[/] --shard-size must be a positive integer")
+    if (args.shard_size is not None and args.shard_size < 1) or args.workers < 1:
+        err.print("[bold red]error:[/] --shard-size and --workers must be positive integers")
         return EXIT_USAGE
     columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TextColumn("shards"), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
@@ -67,7 +71,14 @@ def _build(args: argparse.Namespace, err: Console) -> int:
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        result = build(*args.inputs, out=args.out, fmt=args.format, shard_size=args.shard_size, on_progress=on_progress)
+        result = build(
+            *args.inputs,
+            out=args.out,
+            fmt=args.format,
+            shard_size=args.shard_size,
+            workers=args.workers,
+            on_progress=on_progress,
+        )
     if args.json:
         print(dumps_json(result.to_dict()), end="")
     err.print(f"[bold green]built[/] {result.out} in {result.seconds:.1f} s")
