@@ -233,3 +233,87 @@ def test_spacy_pipeline_can_replace_the_name_patterns():
     ]
     for row in found.iter_rows(named=True):
         assert texts[0][row["start"] : row["end"]] == row["surface"]
+
+
+AGENT_ACTORS = (
+    "name\taliases\tkind\tcountry_code\trole_code\tstart_date\tend_date\n"
+    "Arnor\tArnorian\torganisation\t\tARN\t\t\n"
+    "Bree\t\torganisation\t\tBRE\t\t2010-01-01\n"
+    "Bree\t\torganisation\t\tBRS\t2010-01-01\t\n"
+)
+AGENTS = "phrase\trole_code\ncleric\tREL\npolice\tCOP\nHuman  Rights Activist\tOPP\nofficial\tGOV\nauthority\tGOV\n"
+
+
+def agent_dicts(tmp_path):
+    from toolkit.dictionaries import load_dictionaries
+
+    (tmp_path / "actors.tsv").write_text(AGENT_ACTORS, encoding="utf-8")
+    (tmp_path / "agents.tsv").write_text(AGENTS, encoding="utf-8")
+    return load_dictionaries([tmp_path / "actors.tsv"], agents=[tmp_path / "agents.tsv"])
+
+
+def agent_mentions(tmp_path, texts: list[str], published: list[str] | None = None) -> pl.DataFrame:
+    frame = {"article_id": [f"a{i}" for i in range(len(texts))], "text": texts}
+    arts = pl.LazyFrame(frame)
+    if published:
+        arts = arts.with_columns(published_at=pl.Series(published).str.to_datetime("%Y-%m-%d", time_zone="UTC"))
+    return entities.mentions(arts, segment.sentences(arts), dictionaries=agent_dicts(tmp_path)).collect()
+
+
+def test_agent_words_join_the_actor_before_or_after_them(tmp_path):
+    text = "“Arnorian clerics” met clerics of Arnor, and Russia’s police met human rights activists in France."
+    found = agent_mentions(tmp_path, [text])
+    assert found.select("surface", "kind", "actor_code", "method").rows() == [
+        ("Arnorian clerics", "organisation", "ARNREL", "agent"),
+        ("clerics of Arnor", "organisation", "ARNREL", "agent"),
+        ("Russia’s police", "organisation", "RUSCOP", "agent"),
+        ("human rights activists in France", "organisation", "FRAOPP", "agent"),
+    ]
+    assert found["entity_id"][0] == found["entity_id"][1]  # one group, however it is written
+    for row in found.iter_rows(named=True):
+        assert text[row["start"] : row["end"]] == row["surface"]
+
+
+def test_agent_words_without_an_agent_file_change_nothing(tmp_path):
+    from toolkit.dictionaries import load_dictionaries
+
+    (tmp_path / "actors.tsv").write_text(AGENT_ACTORS, encoding="utf-8")
+    arts = pl.LazyFrame({"article_id": ["a"], "text": ["Russian police met the Arnor cleric."]})
+    found = entities.mentions(arts, segment.sentences(arts), dictionaries=load_dictionaries([tmp_path / "actors.tsv"]))
+    assert found.collect().select("surface", "actor_code").rows() == [("Russian", "RUS"), ("Arnor", "ARN")]
+
+
+def test_agent_words_keep_a_role_the_actor_has_and_stay_alone_without_an_actor(tmp_path):
+    found = agent_mentions(tmp_path, ["White House officials met police, and the Kremlin authorities said so."])
+    assert found.select("surface", "actor_code").rows() == [
+        ("White House officials", "USAGOV"), ("Kremlin authorities", "RUSGOV"),
+    ]
+
+
+def test_agent_words_take_the_actor_code_in_force_on_the_publication_date(tmp_path):
+    found = agent_mentions(tmp_path, ["Bree police said so.", "Bree police said so."], ["2005-06-01", "2015-06-01"])
+    assert found["actor_code"].to_list() == ["BRECOP", "BRSCOP"]
+
+
+def test_agent_words_need_whole_words_and_an_adjacent_actor(tmp_path):
+    found = agent_mentions(tmp_path, ["Arnor policemen left. Arnor said police came. Clericalism in Arnor."])
+    assert found.select("surface", "actor_code").rows() == [("Arnor", "ARN"), ("Arnor", "ARN"), ("Arnor", "ARN")]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("word\trole_code\ncleric\tREL\n", "columns"),
+        ("phrase\trole_code\ncleric\trel\n", "CAMEO-shaped"),
+        ("phrase\trole_code\ncleric\t\n", "CAMEO-shaped"),
+        ("phrase\trole_code\n\tREL\n", "missing phrase"),
+    ],
+)
+def test_malformed_agent_file_is_refused_naming_the_problem(tmp_path, content, problem):
+    from toolkit.dictionaries import load_dictionaries
+    from toolkit.errors import DictionaryError
+
+    path = tmp_path / "agents.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DictionaryError, match=problem):
+        load_dictionaries(agents=[path])

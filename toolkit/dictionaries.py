@@ -7,6 +7,10 @@ An actor file is UTF-8, tab-separated, with the header
 `name  aliases  kind  country_code  role_code  start_date  end_date` (see toolkit/data/README.md).
 A name listed in a user file replaces every shipped row of that name; an alias claimed by a later
 file is taken from earlier ones, so a user can re-point "Kirby" at another person.
+
+An agent file (`load_dictionaries(paths, agents=["my_agents.tsv"])`, header `phrase  role_code`)
+lists group words ("cleric", "police") that combine with a country or actor next to them into one
+actor: "Arnor cleric", "clerics of Arnor" -> ARN + REL (see `people.agent_candidates`).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ _ROLE_SCHEMA = {"phrase": pl.Utf8, "role_code": pl.Utf8}
 _ORG_SCHEMA = {"word": pl.Utf8, "role_code": pl.Utf8, "position": pl.Utf8}
 _METONYM_SCHEMA = {"surface": pl.Utf8, "iso3": pl.Utf8, "role_code": pl.Utf8, "note": pl.Utf8}
 _STOP_SCHEMA = {"word": pl.Utf8}
+AGENT_SCHEMA = {"phrase": pl.Utf8, "role_code": pl.Utf8}
 _AMBIGUOUS_SCHEMA = {"surface": pl.Utf8, "note": pl.Utf8}
 
 
@@ -58,6 +63,8 @@ class Dictionaries:
     name_stopwords: pl.DataFrame
     ambiguous: pl.DataFrame
     sources: tuple[str, ...] = field(default=())
+    # Agent words (phrase, role_code); empty unless the caller loads an agent file.
+    agents: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=AGENT_SCHEMA))
 
 
 def _read_actor_file(path: Path) -> pl.DataFrame:
@@ -87,6 +94,25 @@ def _read_actor_file(path: Path) -> pl.DataFrame:
     return table.with_columns(source=pl.lit(str(path)))
 
 
+def _read_agent_file(path: Path) -> pl.DataFrame:
+    """One agent TSV (phrase, role_code), checked; phrases lower-cased with single spaces."""
+    try:
+        raw = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None, empty_string_is_null=True)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise DictionaryError(f"{path}: cannot be read as a tab-separated agent file ({exc})") from exc
+    if raw.columns != list(AGENT_SCHEMA):
+        raise DictionaryError(f"{path}: columns are {raw.columns}, expected {list(AGENT_SCHEMA)} (tab-separated)")
+    checks = {
+        "missing phrase": pl.col("phrase").is_null(),
+        "role_code missing or not CAMEO-shaped (GOV, REL…)": ~pl.col("role_code").str.contains(r"^(?:[A-Z]{3})+$"),
+    }
+    for problem, bad in checks.items():
+        rows = raw.with_row_index("line", offset=2).filter(bad.fill_null(True))
+        if rows.height:
+            raise DictionaryError(f"{path}: {problem} on line(s) {rows['line'].head(5).to_list()}; fix the file")
+    return raw.with_columns(pl.col("phrase").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
+
+
 def _shipped_actors() -> pl.DataFrame:
     return _read_actor_file(DATA_DIR / "actors.tsv").with_columns(source=pl.lit("actors.tsv"))
 
@@ -111,8 +137,10 @@ def shipped() -> Dictionaries:
     )
 
 
-def load_dictionaries(paths: Iterable[str | Path] = (), *, include_shipped: bool = True) -> Dictionaries:
-    """Shipped dictionaries extended by actor files in order; a later file's names and aliases win."""
+def load_dictionaries(
+    paths: Iterable[str | Path] = (), *, include_shipped: bool = True, agents: Iterable[str | Path] = ()
+) -> Dictionaries:
+    """Shipped dictionaries extended by actor files in order (a later file's names and aliases win) and agent files."""
     base = shipped()
     actors = base.actors if include_shipped else base.actors.clear()
     sources = list(base.sources if include_shipped else ())
@@ -120,9 +148,15 @@ def load_dictionaries(paths: Iterable[str | Path] = (), *, include_shipped: bool
         user = _read_actor_file(Path(path))
         actors = pl.concat([actors.filter(~pl.col("name").is_in(user["name"].implode())), user])
         sources.append(str(path))
+    agent_rows = base.agents
+    for path in agents:
+        agent_rows = pl.concat([agent_rows, _read_agent_file(Path(path))])
+        sources.append(str(path))
+    # A phrase listed again (in a later file) takes the later role.
+    agent_rows = agent_rows.unique("phrase", keep="last", maintain_order=True)
     return Dictionaries(
         actors=actors, role_words=base.role_words, org_words=base.org_words, metonyms=base.metonyms,
-        name_stopwords=base.name_stopwords, ambiguous=base.ambiguous, sources=tuple(sources),
+        name_stopwords=base.name_stopwords, ambiguous=base.ambiguous, sources=tuple(sources), agents=agent_rows,
     )
 
 

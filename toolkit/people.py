@@ -14,6 +14,8 @@ Each run is read in this order:
   all-caps token in running text as an organisation acronym; a lone title-case word stays
   unresolved (kind null) until coreference in resolve.py finds its full name.
 Runs in all-caps text (headlines, wire slugs) are skipped: only the gazetteer reads them.
+With an agent file loaded (`load_dictionaries(..., agents=[...])`), a group word next to a country or
+actor is one organisation with both codes: "Arnor cleric", "Gondor's police", "clerics of Arnor".
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from functools import cache
 
 import polars as pl
 
+from toolkit import resolve
 from toolkit.dictionaries import Dictionaries, canonical_key
 from toolkit.gazetteer import country_gazetteer
+from toolkit.spans import byte_to_char
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Mme|Dr|Sir|Dame|Lord|Lady)\.?"
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Capt|Gov|Prof)\."
@@ -140,6 +144,92 @@ def runs(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     )
 
 
+def _agent_forms(dicts: Dictionaries) -> pl.DataFrame:
+    """(form, role_code): each agent phrase and its plurals ("cleric", "clerics"; "authority", "authorities")."""
+    phrase = pl.col("phrase")
+    plurals = [phrase, phrase + "s", phrase + "es",
+               pl.when(phrase.str.contains(r"[^aeiou]y$")).then(phrase.str.replace(r"y$", "ies"))]
+    return (
+        dicts.agents.select(pl.concat_list(plurals).alias("form"), "role_code")
+        .explode("form").drop_nulls("form")
+        .unique("form", keep="first", maintain_order=True)
+        .sort(pl.col("form").str.len_bytes(), "form", descending=[True, False])
+    )
+
+
+def agent_candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
+    """Agent words joined to the country or actor before ("Arnor cleric", "Gondor's") or after ("of Arnor")."""
+    forms = _agent_forms(dicts)
+    patterns = forms["form"].to_list()
+    roles = dict(forms.iter_rows())
+    text = pl.col("text")
+    arts = articles_lf.select("article_id", "text")
+    agents = (
+        arts.with_columns(
+            _byte=text.str.find_many(patterns, ascii_case_insensitive=True, leftmost=True),
+            _surface=text.str.extract_many(patterns, ascii_case_insensitive=True, leftmost=True),
+        )
+        .explode(["_byte", "_surface"]).drop_nulls("_byte")
+        .with_columns(start=byte_to_char(text, pl.col("_byte")))
+        .with_columns(end=pl.col("start") + pl.col("_surface").str.len_chars().cast(pl.Int64))
+        .filter(_touches_no_word(text))
+        .select("article_id", ag_start="start", ag_end="end", agent_role=pl.col("_surface").str.to_lowercase()
+                .replace_strict(roles, default=None, return_dtype=pl.Utf8))
+        .drop_nulls("agent_role")
+    )
+    # Only countries and coded organisations take agents; a person ("Putin police") does not.
+    actors = (
+        resolve.resolve_overlaps(resolve.gazetteer_matches(articles_lf, dicts))
+        .filter(pl.col("kind").is_in(["country", "organisation"])
+                & (pl.col("country_code").is_not_null() | pl.col("role_code").is_not_null()))
+        .select("article_id", a_start="start", a_end="end", a_key="key",
+                a_country="country_code", a_role="role_code")
+    )
+    gap_ok = {"before": r"^(?:['’]s)?\s+$", "after": r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"}
+    pairs = []
+    for side, (left_on, right_on, strategy) in {
+        "before": ("ag_start", "a_end", "backward"), "after": ("ag_end", "a_start", "forward"),
+    }.items():
+        lo, hi = ("a_end", "ag_start") if side == "before" else ("ag_end", "a_start")
+        pairs.append(
+            agents.sort("article_id", left_on)
+            .join_asof(actors.sort("article_id", right_on), left_on=left_on, right_on=right_on, by="article_id",
+                       strategy=strategy, check_sortedness=False)
+            .drop_nulls("a_start")
+            .join(arts, on="article_id")
+            .filter(text.str.slice(pl.col(lo), pl.col(hi) - pl.col(lo)).str.contains(gap_ok[side]))
+            .drop("text")
+            .with_columns(_side=pl.lit(0 if side == "before" else 1))
+        )
+    role = pl.col("a_role").fill_null("")
+    # "White House officials" stays USA GOV: an agent role the actor already carries is not added twice.
+    has_role = role.str.contains(pl.concat_str(pl.lit("^(?:[A-Z]{3})*"), pl.col("agent_role")))
+    return (
+        pl.concat(pairs)
+        # An agent between two actors belongs to the one before it ("Arnor police of Gondor").
+        .sort("article_id", "ag_start", "_side")
+        .unique(["article_id", "ag_start"], keep="first", maintain_order=True)
+        .join(arts, on="article_id")
+        .with_columns(start=pl.min_horizontal("a_start", "ag_start"), end=pl.max_horizontal("a_end", "ag_end"))
+        .select(
+            "article_id", "start", "end",
+            surface=text.str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+            kind=pl.lit("organisation"),
+            key=pl.concat_str(pl.col("a_key").fill_null(""), pl.lit(" "), pl.col("agent_role").str.to_lowercase()),
+            country_code="a_country",
+            role_code=pl.when(has_role).then(pl.col("a_role")).otherwise(role + pl.col("agent_role")),
+            method=pl.lit("agent"),
+        )
+        .with_columns(n_tokens=pl.col("surface").str.count_matches(r"\s+").cast(pl.Int64) + 1)
+    )
+
+
+def _touches_no_word(text: pl.Expr) -> pl.Expr:
+    """True when no word character touches [start, end) on either side."""
+    before = text.str.slice((pl.col("start") - 1).clip(lower_bound=0), (pl.col("start") > 0).cast(pl.Int64))
+    return ~before.str.contains(r"\w") & ~text.str.slice(pl.col("end"), 1).str.contains(r"^\w")
+
+
 def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyFrame | None = None) -> pl.LazyFrame:
     """Person and organisation candidates from capitalised runs (kind null = lone word, unresolved)."""
     pat = _patterns(dicts)
@@ -216,7 +306,7 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
         .when(pl.col("method") == "single").then(pl.lit(None, pl.Utf8))
         .otherwise(pl.lit("person"))
     )
-    return (
+    found = (
         lf.with_columns(method=method)
         .with_columns(kind=kind)
         .filter(pl.col("surface").str.len_chars() > 0)
@@ -229,3 +319,15 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
             "country_code", "role_code", "method", "n_tokens",
         )
     )
+    if dicts.agents.is_empty():
+        return found
+    groups = agent_candidates(articles_lf, dicts).cache()
+    # "Calenardhon Ministry of Silly Walks" is the actor's ministry: the agent reading beats a name read over it.
+    span = ["article_id", "start", "end"]
+    clash = (
+        found.select(span)
+        .join(groups.select("article_id", _s="start", _e="end"), on="article_id")
+        .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
+        .select(span).unique()
+    )
+    return pl.concat([found.join(clash, on=span, how="anti"), groups], how="vertical_relaxed")

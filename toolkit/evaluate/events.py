@@ -3,8 +3,9 @@
     python -m toolkit.evaluate.events [--shared ../shared] [--json]
 
 The records use fictional actors (Arnor, Gondor, …), so their dictionaries are loaded the way a recipe
-loads its own: the actor and agent files become a user actor dictionary (TSV: name, aliases, kind,
-country_code, role_code, start_date, end_date), and the test verb file becomes a user pattern file.
+loads its own: the actor file becomes a user actor dictionary (TSV: name, aliases, kind, country_code,
+role_code, start_date, end_date), the agent file a user agent file (TSV: phrase, role_code), and the
+test verb file a user pattern file.
 Everything is converted at run time into a temporary folder; nothing derived is kept or shipped.
 
 Scores are precision, recall and F1 over (source_code, target_code, cameo_code) triples per record,
@@ -109,8 +110,11 @@ def convert_actors(actor_file: Path, agent_file: Path) -> tuple[pl.DataFrame, pl
         if not blocks:
             continue
         code = blocks[0].replace(" ", "")
-        head = re.sub(r"\{[^}]*\}", "", _CODE_BLOCK.sub("", line)).strip()
-        for name in _expand(head.lower(), subs):
+        text = _CODE_BLOCK.sub("", line)
+        head = re.sub(r"\{[^}]*\}", "", text).strip()
+        # "GOLDEN_GOOSE {GOLDEN_GEESE}": an irregular plural in braces is a phrase of its own.
+        plurals = [p for braces in re.findall(r"\{([^}]*)\}", text) for p in braces.split()]
+        for name in [n for h in [head, *plurals] for n in _expand(h.lower(), subs)]:
             agents.append((_phrase(name), code.strip("~"), code.endswith("~")))
     return actors, pl.DataFrame(agents, schema=["phrase", "role", "prefix"], orient="row")
 
@@ -219,7 +223,7 @@ def _alternation(phrases: list[str]) -> str:
 def dictionary_mentions(recs: list[dict], actors: pl.DataFrame, agents: pl.DataFrame) -> pl.DataFrame:
     """Mentions of the suite's actors, each merged with an adjacent agent ("Arnor cleric" -> ARNREL).
 
-    A stand-in for the entities stage when it cannot load user dictionaries: PETRARCH-style matching
+    A stand-in for the entities stage, kept as a reference point: PETRARCH-style matching
     (case-insensitive words, the code valid on the record's date), written for the evaluation only.
     """
     surfaces: dict[str, list[tuple[str, str | None, str | None]]] = {}
@@ -274,11 +278,38 @@ def _mentions_frame(raw: pl.DataFrame, sentences: pl.DataFrame) -> pl.LazyFrame:
     )
 
 
+def _default_outside(periods: list[tuple]) -> list[tuple]:
+    """PETRARCH's undated default code holds only where no dated code does: made explicit as date ranges.
+
+    In a recipe actor file every row whose range holds the day competes; in PETRARCH a dated
+    restriction always beats the actor's default ("SAM_GAMGEE [HOB]" with "[HOBCIV <20080120]").
+    """
+    dated = sorted((p for p in periods if p[3] or p[4]), key=lambda p: p[3] or "")
+    defaults = [p for p in periods if not (p[3] or p[4])]
+    if not dated or not defaults:
+        return periods
+    gaps: list[tuple[str | None, str | None]] = []
+    cursor, forever = None, False  # cursor: where the dated cover so far ends (None: nothing covered yet)
+    for *_, start, end in dated:
+        if start and (cursor is None or start > cursor):
+            gaps.append((cursor, start))
+        if end is None:
+            forever = True
+            break
+        cursor = end if cursor is None or end > cursor else cursor
+    if not forever:
+        gaps.append((cursor, None))
+    return [(*d[:3], lo, hi) for d in defaults for lo, hi in gaps] + dated
+
+
 def actor_file(actors: pl.DataFrame, path: Path) -> Path:
     """The suite's actors as a recipe actor file; fictional codes go whole into role_code."""
     iso3 = {c.alpha_3 for c in pycountry.countries}
+    by_name: dict[str, list[tuple]] = {}
+    for row in actors.iter_rows():
+        by_name.setdefault(row[0], []).append(row)
     rows = []
-    for name, aliases, code, start, end in actors.iter_rows():
+    for name, aliases, code, start, end in (p for periods in by_name.values() for p in _default_outside(periods)):
         country, role = (code[:3], code[3:] or None) if code[:3] in iso3 else (None, code)
         rows.append((name.title(), aliases and "|".join(a.title() for a in aliases.split("|")), "organisation",
                      country, role, start, end))
@@ -288,12 +319,26 @@ def actor_file(actors: pl.DataFrame, path: Path) -> Path:
     return path
 
 
-def _annotate_mentions(recs: list[dict], actors: pl.DataFrame, tmp: Path) -> pl.DataFrame:
-    """Mentions from `toolkit.annotate` with the suite's actors loaded as a recipe's user dictionary."""
+def agent_file(agents: pl.DataFrame, path: Path) -> Path:
+    """The suite's agents that follow their actor ("[~REL]") as a recipe agent file (phrase, role_code).
+
+    Agents written before the actor code ("[NGO~]") have no place in a mention's country + role code
+    and are left out.
+    """
+    rows = agents.filter(~pl.col("prefix") & pl.col("role").str.contains(r"^(?:[A-Z]{3})+$")).select(
+        pl.col("phrase").str.to_lowercase(), role_code=pl.col("role")
+    ).unique("phrase", keep="first", maintain_order=True)
+    rows.write_csv(path, separator="\t", quote_style="never")
+    return path
+
+
+def _annotate_mentions(recs: list[dict], actors: pl.DataFrame, agents: pl.DataFrame, tmp: Path) -> pl.DataFrame:
+    """Mentions from `toolkit.annotate` with the suite's actors and agents loaded as a recipe's user dictionaries."""
     import toolkit
     from toolkit.dictionaries import load_dictionaries
 
-    dicts = load_dictionaries([actor_file(actors, tmp / "petrarch_actors.tsv")])
+    dicts = load_dictionaries([actor_file(actors, tmp / "petrarch_actors.tsv")],
+                              agents=[agent_file(agents, tmp / "petrarch_agents.tsv")])
     df = pl.DataFrame({"id": [r["key"] for r in recs], "text": [r["text"] for r in recs],
                        "published_at": [r["date"] for r in recs]}).with_columns(
         pl.col("published_at").str.to_date("%Y%m%d"))
@@ -305,7 +350,7 @@ def code(recs: list[dict], suite_dir: Path, *, suite_verbs: bool, entities_stage
     """Events coded for the records with the suite's actors (and, if asked, its verbs as recipe patterns).
 
     `entities_stage=True` takes the mentions from `toolkit.annotate` with the actors as a user
-    dictionary (agents cannot be loaded there); otherwise the stand-in matcher above finds them.
+    dictionary and the agents as an agent file; otherwise the stand-in matcher above finds them.
     """
     actors, agents = convert_actors(suite_dir / "PETR.Validate.actors.txt", suite_dir / "PETR.Validate.agents.txt")
     arts = pl.DataFrame(
@@ -316,7 +361,7 @@ def code(recs: list[dict], suite_dir: Path, *, suite_verbs: bool, entities_stage
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         if entities_stage:
-            ments = _annotate_mentions(recs, actors, tmp).lazy()
+            ments = _annotate_mentions(recs, actors, agents, tmp).lazy()
         else:
             ments = _mentions_frame(dictionary_mentions(recs, actors, agents), sents)
         patterns = None
