@@ -105,6 +105,7 @@ def test_recipe_actor_and_pattern_files_are_recorded_with_their_checksums(tmp_pa
         pytest.param('[entities]\nactors = ["missing.tsv"]\n', id="missing actor file"),
         pytest.param('[events]\npatterns = "verbs.tsv"\n', id="patterns not a list"),
         pytest.param('[events]\nverbs = ["x.tsv"]\n', id="unknown events key"),
+        pytest.param('[entities]\nagents = ["missing.tsv"]\n', id="missing agent file"),
     ],
 )
 def test_bad_dictionary_sections_raise_a_recipe_error(tmp_path, body):

@@ -108,7 +108,7 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
     ).drop("declared_language")
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
     sents = segment.sentences(arts.lazy()).collect()
-    dictionaries, patterns = _extensions(recipe.actors, recipe.patterns)
+    dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
     ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
     evts = events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
     counts = arts.group_by("doc_id").agg(n_articles=pl.len())
@@ -133,10 +133,10 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
 
 
 @cache
-def _extensions(actors: tuple[Path, ...], patterns: tuple[Path, ...]) -> tuple:
-    """The recipe's actor dictionaries and event patterns, loaded once per build."""
+def _extensions(actors: tuple[Path, ...], agents: tuple[Path, ...], patterns: tuple[Path, ...]) -> tuple:
+    """The recipe's actor and agent dictionaries and event patterns, loaded once per process."""
     return (
-        load_dictionaries(actors) if actors else None,
+        load_dictionaries(actors, agents=agents) if actors or agents else None,
         load_patterns(patterns) if patterns else None,
     )
 

@@ -63,6 +63,7 @@ class Recipe:
     language: Language = field(default_factory=Language)
     dedupe: Dedupe = field(default_factory=Dedupe)
     actors: tuple[Path, ...] = ()  # `[entities] actors`: the recipe's own actor dictionaries
+    agents: tuple[Path, ...] = ()  # `[entities] agents`: role words that join a country ("police")
     patterns: tuple[Path, ...] = ()  # `[events] patterns`: the recipe's own event patterns
 
     def parameters(self) -> dict:
@@ -76,6 +77,7 @@ class Recipe:
             "language": asdict(self.language),
             "dedupe": asdict(self.dedupe),
             "actors": [self._file(p) for p in self.actors],
+            "agents": [self._file(p) for p in self.agents],
             "patterns": [self._file(p) for p in self.patterns],
         }
 
@@ -129,17 +131,18 @@ def load_recipe(path: Path) -> Recipe:
         root=base,
         language=_section(path, raw, "language", Language),
         dedupe=_section(path, raw, "dedupe", Dedupe),
-        actors=_files(path, raw, "entities", "actors"),
-        patterns=_files(path, raw, "events", "patterns"),
+        actors=_files(path, raw, "entities", "actors", ("actors", "agents")),
+        agents=_files(path, raw, "entities", "agents", ("actors", "agents")),
+        patterns=_files(path, raw, "events", "patterns", ("patterns",)),
     )
 
 
-def _files(path: Path, raw: dict, section: str, key: str) -> tuple[Path, ...]:
+def _files(path: Path, raw: dict, section: str, key: str, allowed: tuple[str, ...]) -> tuple[Path, ...]:
     """`[section] key = [...]`: data files relative to the recipe, each of which must exist."""
     values = raw.get(section, {})
-    unknown = set(values) - {key} if isinstance(values, dict) else {"?"}
+    unknown = set(values) - set(allowed) if isinstance(values, dict) else {"?"}
     if unknown:
-        raise RecipeError(f"{path}: [{section}] allows only `{key} = [\"file.tsv\", ...]`")
+        raise RecipeError(f"{path}: [{section}] allows only {', '.join(f'{k} = [...]' for k in allowed)}")
     names = values.get(key, [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise RecipeError(f"{path}: [{section}] {key} must be a list of file names")
