@@ -61,3 +61,24 @@ def test_no_year_is_invented_without_a_publication_date():
 def test_precision_is_none_exactly_when_there_is_no_date(text):
     (date, _, precision), = resolve([text])
     assert (date is None) == (precision == "none")
+
+
+_SAMPLES = [
+    "On September 13, they met.", "They met on 13 September 2021.", "They met on December 28.",
+    "On Friday, Russia attacked.", "It happened yesterday.", "They met for a summit last month.",
+    "It happened in August.", "Sanctions were imposed in 2019.", "Russia may attack.",
+    "The delivery took place between September 7 and October 1, the US said.", "On 30 February they met.",
+    "Last year and this month.", "",
+]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_SAMPLES), st.text(max_size=40)), max_size=8),
+       st.sampled_from([PUBLISHED, None]))
+def test_staged_dates_agree_with_the_expression(texts, published):
+    frame = pl.DataFrame(
+        {"i": list(range(len(texts))), "text": texts, "published_at": [published] * len(texts)},
+        schema={"i": pl.Int64, "text": pl.Utf8, "published_at": pl.Datetime("us", "UTC")},
+    )
+    staged = dates.with_event_dates(frame.lazy(), "text", "published_at").collect().sort("i")
+    expected = frame.with_columns(d=dates.event_dates(pl.col("text"), pl.col("published_at"))).unnest("d")
+    assert staged.select(expected.columns).equals(expected)

@@ -63,26 +63,32 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
     nxt = found.select("_sid", _next_v="v_start").unique().sort("_sid", "_next_v")
     prv = found.select("_sid", _prev_v="v_end").unique().sort("_sid", "_prev_v")
     by = ["_sid"]
+    # Rows stay sorted by (_sid, start): a shift within the same `_sid` is the window's shift, without
+    # the cost of a window over tens of thousands of small groups.
+    same_prev = pl.col("_sid").shift(1) == pl.col("_sid")
+    # The sentence text joins after the sorts: moving it through them costs more than the rest.
     heads = (
-        ments.join(s, on=by, how="inner")
-        .sort("_sid", "end")
+        ments.sort("_sid", "end")
         .join_asof(nxt, left_on="end", right_on="_next_v", by="_sid", strategy="forward", check_sortedness=False)
         .sort("_sid", "start")
         .join_asof(prv, left_on="start", right_on="_prev_v", by="_sid", strategy="backward", check_sortedness=False)
         .sort("_sid", "start")
+        .join(s, on=by, how="inner", maintain_order="left")
         .with_columns(
-            prev_end=pl.col("end").shift(1).over(by),
-            prev_start=pl.col("start").shift(1).over(by),
-            next_start=pl.col("start").shift(-1).over(by),
+            prev_end=pl.when(same_prev).then(pl.col("end").shift(1)),
+            prev_start=pl.when(same_prev).then(pl.col("start").shift(1)),
+            next_start=pl.when(pl.col("_sid").shift(-1) == pl.col("_sid")).then(pl.col("start").shift(-1)),
         )
     )
     head = pl.col("_next_v").is_not_null() & (pl.col("next_start").is_null() | (pl.col("next_start") > pl.col("_next_v")))
     split = head & (pl.col("prev_start") >= pl.col("_prev_v")).fill_null(False)
+    # A sentence's first mention always starts a group, so one running count numbers groups corpus-wide.
     return (
         heads.with_columns(new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64))
-        .with_columns(grp=pl.col("new").cum_sum().over(by))
-        .group_by("_sid", "grp", maintain_order=True)
+        .with_columns(grp=pl.col("new").cum_sum())
+        .group_by("grp", maintain_order=True)
         .agg(
+            pl.col("_sid").first(),
             g_start=pl.col("start").min(),
             g_end=pl.col("end").max(),
             members=pl.struct(id="entity_id", code="code", start="start"),
@@ -99,24 +105,27 @@ def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
     gap = pl.col("s_text").str.slice(
         pl.col("_prev_end") - pl.col("s_begin"), (pl.col("start") - pl.col("_prev_end")).clip(lower_bound=0)
     )
+    same_prev = pl.col("_sid").shift(1) == pl.col("_sid")
     return (
-        ments.join(s, on=by, how="inner")
-        .sort("_sid", "start")
-        .with_columns(_prev_end=pl.col("end").shift(1).over(by), _prev_country=pl.col("country_code").shift(1).over(by))
+        ments.sort("_sid", "start")
+        .join(s, on=by, how="inner", maintain_order="left")
+        .with_columns(
+            _prev_end=pl.when(same_prev).then(pl.col("end").shift(1)),
+            _prev_country=pl.when(same_prev).then(pl.col("country_code").shift(1)),
+        )
         .with_columns(
             _joined=gap.str.contains(r"^ +$")
             | ((pl.col("country_code") == pl.col("_prev_country")) & gap.str.contains(_TITLE_GAP) & ~gap.str.contains(r"\b(?:and|or|nor)\b")).fill_null(False)
         )
-        .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum().over(by))
-        .with_columns(
-            _span_start=pl.col("start").min().over(*by, "_slot"), _span_end=pl.col("end").max().over(*by, "_slot"),
-            _len=pl.col("code").str.len_chars().fill_null(0),
-        )
-        .sort(*by, "_slot", "_len", "start", descending=[False, False, True, False])
-        .group_by(*by, "_slot", maintain_order=True)
-        .first()
+        # A sentence's first mention always opens a slot, so one running count numbers slots corpus-wide.
+        .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum())
+        .with_columns(_len=pl.col("code").str.len_chars().fill_null(0))
+        .drop("s_begin", "s_text")
+        .sort("_slot", "_len", "start", descending=[False, True, False])
+        .group_by("_slot", maintain_order=True)
+        .agg(pl.all().first(), _span_start=pl.col("start").min(), _span_end=pl.col("end").max())
         .with_columns(start=pl.col("_span_start"), end=pl.col("_span_end"))
-        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_joined", "s_begin", "s_text")
+        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_joined")
     )
 
 
@@ -153,13 +162,20 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (match, source member, target member) with source/target id and code; sourceless rows dropped."""
     # A group never reaches across another match: "X attacked Ukraine and Russia attacked Y" has two
     # groups, not one; members before the previous match or after the next one are left out below.
+    # Rows are sorted by (_sid, v_start): neighbours come from plain shifts checked against `_sid`, and
+    # the running max of v_end stays inside a sentence when packed with it in one integer (windows over
+    # tens of thousands of sentences cost many times more).
+    sid = pl.col("_sid").cast(pl.Int64)
+    packed = (sid * (1 << 32) + pl.col("v_end")).cum_max()
+    first_of_match = sid.ne_missing(sid.shift(1)) | pl.col("v_start").ne_missing(pl.col("v_start").shift(1))
+    last_of_match = sid.ne_missing(sid.shift(-1)) | pl.col("v_start").ne_missing(pl.col("v_start").shift(-1))
     matches = matches.with_row_index("_m").sort("_sid", "v_start").with_columns(
-        _prev_end=pl.col("v_end").cum_max().shift(1).over("_sid"),
-        _next_start=pl.col("v_start").shift(-1).over("_sid"),
+        _prev_end=pl.when(sid.shift(1) == sid).then(packed.shift(1) - sid * (1 << 32)),
+        _next_start=pl.when(sid.shift(-1) == sid).then(pl.col("v_start").shift(-1)),
     ).with_columns(
         # Rows sharing one match (a phrase coding two events) see the same neighbours.
-        _prev_end=pl.col("_prev_end").first().over("_sid", "v_start").fill_null(-1),
-        _next_start=pl.col("_next_start").last().over("_sid", "v_start").fill_null(1 << 62),
+        _prev_end=pl.when(first_of_match).then(pl.col("_prev_end").fill_null(-1)).forward_fill(),
+        _next_start=pl.when(last_of_match).then(pl.col("_next_start").fill_null(1 << 62)).backward_fill(),
     )
     m = _nearest(matches, grps, on="v_start", key="g_end", strategy="backward", tag="b1")
     subject_gap = between(pl.col("b1_end"), pl.col("v_start"))

@@ -60,13 +60,51 @@ def _month_day(text: pl.Expr, pub: pl.Expr) -> pl.Expr:
     )
 
 
+_FIELDS = ("md", "wd", "rel", "my", "y")
+
+
+def _second(text: pl.Expr) -> pl.Expr:
+    """A range: the second date of "between X and Y" / "from X to Y"."""
+    return text.str.extract(rf"(?:between|from) {_MD_TEXT} (?:and|to|until) ({_MD_TEXT})", 1)
+
+
 def event_dates(text: pl.Expr, published: pl.Expr) -> pl.Expr:
     """Struct(event_date, event_date_end, date_precision) of a sentence, resolved against `published`."""
-    pub = published.dt.date()
     found = text.str.extract_groups(_EXPR)
-    md, wd, rel, my, y = (found.struct.field(k) for k in ("md", "wd", "rel", "my", "y"))
-    # A range: the second date of "between X and Y" / "from X to Y".
-    second = text.str.extract(rf"(?:between|from) {_MD_TEXT} (?:and|to|until) ({_MD_TEXT})", 1)
+    return _resolve(*(found.struct.field(k) for k in _FIELDS), _second(text), published.dt.date())
+
+
+def with_event_dates(lf: pl.LazyFrame, text: str, published: str) -> pl.LazyFrame:
+    """`lf` with event_date, event_date_end and date_precision columns, as `event_dates` gives them.
+
+    The expressions are staged so each regex runs once per row (the single struct expression repeats
+    them in every branch), and only rows holding a date expression are resolved: the others have none.
+    """
+    # Read twice below: cached, the test runs once.
+    lf = lf.with_columns(_has_date=pl.col(text).str.contains(_EXPR).fill_null(False)).cache()
+    dated = (
+        lf.filter(pl.col("_has_date"))
+        .with_columns(_found=pl.col(text).str.extract_groups(_EXPR), _second=_second(pl.col(text)),
+                      _pub=pl.col(published).dt.date())
+        .with_columns(pl.col("_found").struct.field(k).alias(f"_{k}") for k in _FIELDS)
+        .with_columns(_md_date=_month_day(pl.col("_md"), pl.col("_pub")))
+        .with_columns(_d=_resolve(*(pl.col(f"_{k}") for k in _FIELDS), pl.col("_second"), pl.col("_pub"),
+                                  md_date=pl.col("_md_date")))
+        .with_columns(pl.col("_d").struct.unnest())
+        .drop("_found", "_second", "_pub", "_d", "_md_date", *(f"_{k}" for k in _FIELDS))
+    )
+    undated = lf.filter(~pl.col("_has_date")).with_columns(
+        event_date=pl.lit(None, dtype=pl.Date), event_date_end=pl.lit(None, dtype=pl.Date),
+        date_precision=pl.lit("none"),
+    )
+    return pl.concat([dated, undated]).drop("_has_date")
+
+
+def _resolve(md: pl.Expr, wd: pl.Expr, rel: pl.Expr, my: pl.Expr, y: pl.Expr, second: pl.Expr, pub: pl.Expr,
+             md_date: pl.Expr | None = None) -> pl.Expr:
+    """Struct(event_date, event_date_end, date_precision) from the matched date expression's parts."""
+    if md_date is None:
+        md_date = _month_day(md, pub)
     weekday = wd.str.extract(r" (\w+)$", 1).str.to_lowercase().replace_strict(WEEKDAYS, default=None, return_dtype=pl.Int64)
     back = (pub.dt.weekday().cast(pl.Int64) - weekday) % 7
     rel_l = rel.str.to_lowercase()
@@ -80,7 +118,7 @@ def event_dates(text: pl.Expr, published: pl.Expr) -> pl.Expr:
     )
     year_date = _ymd(y.str.extract(rf"({_YEAR})", 1), pl.lit(1), pl.lit(1))
     date = (
-        pl.when(md.is_not_null()).then(_month_day(md, pub))
+        pl.when(md.is_not_null()).then(md_date)
         .when(wd.is_not_null()).then(pub - pl.duration(days=back))
         .when(rel_l == "yesterday").then(pub - pl.duration(days=1))
         .when(rel_l.is_in(["today", "tonight"])).then(pub)

@@ -119,19 +119,24 @@ def events(
         .join(sent, on=["article_id", "sentence"], how="inner")
         .cache()
     )
-    coded = actors.assign(found, actors.groups(ments, sent, found))
+    # The groups are read three times by `assign` (subject, the group before it, object): cached.
+    coded = actors.assign(found, actors.groups(ments, sent, found).cache())
     before_verb = actors.between(pl.col("start"), pl.col("v_start"))
     clause = before_verb.str.slice(modality.clause_start(pl.col("s_text"), before_verb))
     subject_end = pl.max_horizontal(pl.col("b1_end").fill_null(pl.col("start")), pl.col("start"))
+    # Dates depend on the sentence only: resolved once per sentence with a match, not once per event.
+    dated = dates.with_event_dates(
+        sent.join(found.select("_sid").unique(), on="_sid", how="semi").select("_sid", "s_text", "published_at"),
+        "s_text", "published_at",
+    ).select("_sid", "event_date", "event_date_end", "date_precision")
     codes = cameo_table().lazy().select("cameo_code", "root_code", "quad_class", "goldstein", "plover_type")
     out = (
         coded.with_columns(
             modality=modality.modality(
                 clause, actors.between(subject_end, pl.col("v_start")), actors.between(pl.col("v_start"), pl.col("v_end"))
             ),
-            _date=dates.event_dates(pl.col("s_text"), pl.col("published_at")),
         )
-        .unnest("_date")
+        .join(dated, on="_sid", how="left", maintain_order="left")
         .join(codes, on="cameo_code", how="left")
         .join(modality.attributions(sent, ments), on=["article_id", "sentence"], how="left")
         .join(_locations(sent, ments), on=["article_id", "sentence"], how="left")

@@ -88,13 +88,17 @@ def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
     big = "|".join(_wrap(p) for p in chunk)
     return (
         sent.select("article_id", "sentence", "start", piece=pl.col("s_text").str.extract_all(rf"(?s).*?(?:{big})"))
-        .explode("piece")
+        # Most sentences match no pattern of a chunk: dropped before the per-piece work.
+        .filter(pl.col("piece").list.len() > 0)
+        # End of each piece inside its sentence: a running length within the list (no window needed).
+        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
+        .explode("piece", "n")
         .drop_nulls("piece")
-        .with_columns(n=pl.col("piece").str.len_chars().cast(pl.Int64))
         .with_columns(
-            v_end=pl.col("n").cum_sum().over("article_id", "sentence") + pl.col("start"),
-            # The shortest prefix before a match that ends the piece is the longest match there.
-            trigger=pl.col("piece").str.extract(rf"(?s)^.*?((?:{big}))$", 1),
+            v_end=pl.col("n") + pl.col("start"),
+            # The leftmost start of a match that ends the piece is the longest match there (the same as
+            # after the shortest prefix `^.*?`, which the engine runs many times slower).
+            trigger=pl.col("piece").str.extract(rf"(?s)((?:{big}))$", 1),
         )
         .with_columns(v_start=pl.col("v_end") - pl.col("trigger").str.len_chars().cast(pl.Int64))
         .select("article_id", "sentence", "v_start", "v_end", key=pl.col("trigger").str.to_lowercase())
@@ -122,7 +126,8 @@ def matches(sent: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
             used = 0
         chunks[-1].append(pattern)
         used += cost
-    found = pl.concat([_chunk_matches(sent, c) for c in chunks])
+    # Read twice below (which triggers, and their matches): cached, the regexes run once.
+    found = pl.concat([_chunk_matches(sent, c) for c in chunks]).cache()
     # Which pattern a trigger came from: the first listed pattern matching it whole, found over the
     # (few) distinct trigger strings.
     owner = found.select("key").unique().with_columns(
@@ -133,7 +138,12 @@ def matches(sent: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
     ranked = found.join(owner, on="key", how="inner").sort(
         ["article_id", "sentence", "v_start", "rank", "v_end"], descending=[False, False, False, False, True]
     )
-    seen_end = pl.col("v_end").cum_max().shift(1).over("article_id", "sentence")
+    # The furthest end seen before each match in its sentence: rows are sorted by sentence, so one running
+    # max over (sentence number, v_end) packed in an integer stays inside the sentence (a window over
+    # tens of thousands of sentences costs many times more).
+    group = pl.struct("article_id", "sentence").rle_id().cast(pl.Int64)
+    packed = (group * (1 << 32) + pl.col("v_end")).cum_max()
+    seen_end = pl.when(group.shift(1) == group).then(packed.shift(1) - group * (1 << 32))
     kept = ranked.filter(seen_end.is_null() | (pl.col("v_start") >= seen_end))
     # Every row sharing the winning pattern's text applies ("left for": visit and host).
     return (
