@@ -4,9 +4,11 @@ and packaging into one dataset folder that appears atomically."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -200,9 +202,11 @@ def _run_shards(
             if on_progress:
                 on_progress(i + 1, len(shards))
         return
-    # "spawn": a forked child would inherit polars' thread pool in an undefined state.
+    # "spawn": a forked child would inherit polars' thread pool in an undefined state. Each worker
+    # gets an even share of the cores, so workers do not fight over polars threads.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    with _environment(POLARS_MAX_THREADS=threads), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = [pool.submit(_write_shard, i, shard, recipe, parts) for i, shard in enumerate(shards)]
         try:
             for done, future in enumerate(as_completed(futures), start=1):
@@ -213,6 +217,21 @@ def _run_shards(
             for future in futures:
                 future.cancel()
             raise
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables set for the processes started inside the block."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def plan_shards(files: Sequence[read.InputFile], shard_size: int) -> list[list[read.InputFile]]:
