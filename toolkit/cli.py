@@ -82,22 +82,22 @@ def _build(args: argparse.Namespace, err: Console) -> int:
     if args.json:
         print(dumps_json(result.to_dict()), end="")
     err.print(f"[bold green]built[/] {result.out} in {result.seconds:.1f} s")
-    table = Table()
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, n in result.rows.items():
-        table.add_row(name, f"{n:,}")
-    err.print(table)
+    err.print(_counts("table", result.rows))
     if result.rejects:
-        rej = Table()
-        rej.add_column("rejected because")
-        rej.add_column("rows", justify="right")
-        for reason, n in result.rejects.items():
-            rej.add_row(reason, f"{n:,}")
-        err.print(rej)
+        err.print(_counts("rejected because", result.rejects))
     mb = result.n_bytes / 1e6
     err.print(f"{result.n_inputs} input files, {mb:.2f} MB, {result.rows['articles'] / max(result.seconds, 1e-9):,.0f} articles/s")
     return EXIT_OK
+
+
+def _counts(label: str, counts: dict[str, int]) -> Table:
+    """A two-column table of names and row counts."""
+    table = Table()
+    table.add_column(label)
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    return table
 
 
 def _validate(args: argparse.Namespace, err: Console) -> int:
