@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterator, Sequence
@@ -168,7 +169,7 @@ def build(
         _run_shards(shards, recipe, parts, workers, on_progress)
         rows = _corpus_stages(parts, tmp, recipe)
         _package(tmp, recipe, input_entries, rows)
-        _remove_tree(parts)
+        shutil.rmtree(parts)
     rejects = dict(sorted(pl.read_parquet(out / "rejects.parquet")["reason"].value_counts().iter_rows()))
     return BuildResult(
         out=out,
@@ -337,9 +338,3 @@ def _lockfile_sha256() -> str | None:
     """Checksum of the lockfile the environment was built from, when running from a checkout."""
     lock = Path(__file__).resolve().parent.parent / "uv.lock"
     return sha256_hex(lock.read_bytes()) if lock.is_file() else None
-
-
-def _remove_tree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path)
