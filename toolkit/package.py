@@ -73,10 +73,12 @@ CROISSANT_TYPES = {
 CONSTRAINTS = ("required", "unique", "minLength", "maxLength", "minimum", "maximum", "pattern", "enum")
 
 LIMITATIONS = (
-    "Entities come from the baseline, dictionary-driven extractor: it recognises countries only.",
-    "Events come from a small verb lexicon mapped to CAMEO codes; paraphrases outside it are missed.",
+    "Entities come from a model-free, dictionary- and pattern-driven extractor (CoNLL-2003 dev micro F1 "
+    "0.77): organisations are often missed, and names of two title-case words may be taken for people.",
+    "Events come from verb and noun patterns mapped to CAMEO codes, with actors from clause structure "
+    "rather than a parser; paraphrases outside the patterns are missed and distant actors can be wrong.",
     "Article and sentence segmentation is heuristic; unusual layouts can split or merge articles.",
-    "Fact boxes, captions and other fragments are kept as fragments but yield no events.",
+    "Fact boxes, captions and other fragments are kept as fragments but yield no entities or events.",
 )
 
 
