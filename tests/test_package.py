@@ -305,7 +305,7 @@ def test_card_records_how_the_dataset_was_built():
     assert "2 files, 345 bytes" in card
     assert '"shard_size": 1000' in card
     assert 'pl.read_parquet("events.parquet")' in card
-    assert "## Limitations" in card and "countries only" in card
+    assert "## Limitations" in card and "yield no entities or events" in card
 
 
 def test_card_escapes_pipes_so_dictionary_rows_keep_four_cells():
