@@ -27,21 +27,38 @@ CAMEO_SCHEMA = {
 ROLE_SCHEMA = {"role_code": pl.Utf8, "label": pl.Utf8, "group": pl.Utf8}
 
 
-def read_table(name: str, schema: dict[str, pl.DataType], *, separator: str = "\t") -> pl.DataFrame:
-    """A data file of toolkit/data read with exactly `schema` (every value as text first, then cast)."""
-    path = DATA_DIR / name
+def read_text_table(
+    path: Path, what: str, columns: list[str] | None = None, *, separator: str = "\t"
+) -> pl.DataFrame:
+    """A data file with every value as text (keeps "044", empty cells become null); when `columns`
+    is given the header must be exactly those."""
     try:
         raw = pl.read_csv(
             path,
             separator=separator,
-            infer_schema=False,  # keeps "044" as text and lets empty cells become null
+            infer_schema=False,
             quote_char='"' if separator == "," else None,
             empty_string_is_null=True,
         )
     except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DictionaryError(f"{path}: cannot be read ({exc}); restore it from the repository") from exc
-    if raw.columns != list(schema):
-        raise DictionaryError(f"{path}: columns are {raw.columns}, expected {list(schema)}")
+        raise DictionaryError(f"{path}: cannot be read as {what} ({exc})") from exc
+    if columns is not None and raw.columns != columns:
+        raise DictionaryError(f"{path}: columns are {raw.columns}, expected {columns} ({what})")
+    return raw
+
+
+def first_bad_rows(table: pl.DataFrame, checks: dict[str, pl.Expr], path: Path) -> None:
+    """Raise DictionaryError naming the first check some rows fail, with their file line numbers."""
+    for problem, bad in checks.items():
+        rows = table.with_row_index("line", offset=2).filter(bad.fill_null(False))
+        if rows.height:
+            raise DictionaryError(f"{path}: {problem} on line(s) {rows['line'].head(5).to_list()}; fix the file")
+
+
+def read_table(name: str, schema: dict[str, pl.DataType], *, separator: str = "\t") -> pl.DataFrame:
+    """A data file of toolkit/data read with exactly `schema` (every value as text first, then cast)."""
+    path = DATA_DIR / name
+    raw = read_text_table(path, "a shipped data file; restore it from the repository", list(schema), separator=separator)
     try:
         return raw.with_columns(pl.col(c).cast(t, strict=True) for c, t in schema.items() if t != pl.Utf8)
     except pl.exceptions.PolarsError as exc:

@@ -23,7 +23,7 @@ from pathlib import Path
 import polars as pl
 import pycountry
 
-from toolkit.codes import DATA_DIR, read_table
+from toolkit.codes import DATA_DIR, first_bad_rows, read_table, read_text_table
 from toolkit.errors import DictionaryError
 
 KINDS = ("person", "organisation", "country", "place")
@@ -69,12 +69,7 @@ class Dictionaries:
 
 def _read_actor_file(path: Path) -> pl.DataFrame:
     """One actor TSV, checked: known kinds, ISO3 countries, CAMEO-shaped roles, ordered dates."""
-    try:
-        raw = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None, empty_string_is_null=True)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DictionaryError(f"{path}: cannot be read as a tab-separated actor file ({exc})") from exc
-    if raw.columns != list(ACTOR_SCHEMA):
-        raise DictionaryError(f"{path}: columns are {raw.columns}, expected {list(ACTOR_SCHEMA)} (tab-separated)")
+    raw = read_text_table(path, "a tab-separated actor file", list(ACTOR_SCHEMA))
     try:
         table = raw.with_columns(pl.col("start_date", "end_date").str.to_date("%Y-%m-%d", strict=True))
     except pl.exceptions.PolarsError as exc:
@@ -87,29 +82,20 @@ def _read_actor_file(path: Path) -> pl.DataFrame:
         "role_code not CAMEO-shaped (GOV, MIL, IGOUNO…)": ~pl.col("role_code").fill_null("GOV").str.contains(r"^(?:[A-Z]{3})+$"),
         "end_date before start_date": pl.col("end_date") < pl.col("start_date"),
     }
-    for problem, bad in checks.items():
-        rows = table.with_row_index("line", offset=2).filter(bad.fill_null(False))
-        if rows.height:
-            raise DictionaryError(f"{path}: {problem} on line(s) {rows['line'].head(5).to_list()}; fix the file")
+    first_bad_rows(table, checks, path)
     return table.with_columns(source=pl.lit(str(path)))
 
 
 def _read_agent_file(path: Path) -> pl.DataFrame:
     """One agent TSV (phrase, role_code), checked; phrases lower-cased with single spaces."""
-    try:
-        raw = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None, empty_string_is_null=True)
-    except (OSError, pl.exceptions.PolarsError) as exc:
-        raise DictionaryError(f"{path}: cannot be read as a tab-separated agent file ({exc})") from exc
-    if raw.columns != list(AGENT_SCHEMA):
-        raise DictionaryError(f"{path}: columns are {raw.columns}, expected {list(AGENT_SCHEMA)} (tab-separated)")
+    raw = read_text_table(path, "a tab-separated agent file", list(AGENT_SCHEMA))
     checks = {
         "missing phrase": pl.col("phrase").is_null(),
-        "role_code missing or not CAMEO-shaped (GOV, REL…)": ~pl.col("role_code").str.contains(r"^(?:[A-Z]{3})+$"),
+        "role_code missing or not CAMEO-shaped (GOV, REL…)": ~pl.col("role_code").fill_null("").str.contains(
+            r"^(?:[A-Z]{3})+$"
+        ),
     }
-    for problem, bad in checks.items():
-        rows = raw.with_row_index("line", offset=2).filter(bad.fill_null(True))
-        if rows.height:
-            raise DictionaryError(f"{path}: {problem} on line(s) {rows['line'].head(5).to_list()}; fix the file")
+    first_bad_rows(raw, checks, path)
     return raw.with_columns(pl.col("phrase").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit.codes import cameo_table, read_table
+from toolkit.codes import cameo_table, read_table, read_text_table
 from toolkit.errors import DictionaryError
 
 # Patterns per alternation are limited by a cost budget: each word gap ("{0,6}?" repetitions) costs
@@ -66,10 +66,7 @@ def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
     """A recipe's pattern files (same columns as verbs.tsv), concatenated in order and checked."""
     frames = []
     for path in paths:
-        try:
-            raw = pl.read_csv(path, separator="\t", infer_schema=False, quote_char=None, empty_string_is_null=True)
-        except (OSError, pl.exceptions.PolarsError) as exc:
-            raise DictionaryError(f"{path}: cannot be read as a tab-separated pattern file ({exc})") from exc
+        raw = read_text_table(Path(path), "a tab-separated pattern file")
         frames.append(check_patterns(raw, str(path)))
     return pl.concat(frames) if frames else pl.DataFrame(schema=PATTERN_SCHEMA)
 
