@@ -168,13 +168,12 @@ def build(
             (parts / t).mkdir(parents=True)
         _run_shards(shards, recipe, parts, workers, on_progress)
         rows = _corpus_stages(parts, tmp, recipe)
-        _package(tmp, recipe, input_entries, rows)
+        manifest = _package(tmp, recipe, input_entries, rows)
         shutil.rmtree(parts)
-    rejects = dict(sorted(pl.read_parquet(out / "rejects.parquet")["reason"].value_counts().iter_rows()))
     return BuildResult(
         out=out,
         rows=rows,
-        rejects=rejects,
+        rejects=manifest["validation"]["rejects"],
         n_inputs=len(files),
         n_bytes=sum(e["bytes"] for e in input_entries),
         seconds=time.perf_counter() - started,
@@ -300,8 +299,8 @@ def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.L
     )
 
 
-def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[str, int]) -> None:
-    """Manifest, Frictionless and Croissant metadata, and the dataset card."""
+def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[str, int]) -> dict:
+    """Manifest, Frictionless and Croissant metadata, the dataset card and report; returns the manifest."""
     schemas = load_schemas()
     tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
     rejects = tables["rejects"]
@@ -332,6 +331,7 @@ def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[st
     for name in ("datapackage.json", "croissant.json", "README.md", "report.html"):
         manifest["files"][name] = file_entry(out / name)
     write_text(out / "manifest.json", dumps_json(manifest))
+    return manifest
 
 
 def _lockfile_sha256() -> str | None:
