@@ -104,13 +104,15 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
     # graph over all stages would recompute the shared parts.
     documents = docs.lazy().pipe(clean.clean_documents).collect()
     blocks = segment.blocks(documents.lazy()).collect()
-    arts = segment.articles(blocks.lazy(), documents.lazy()).collect()
+    arts = segment.articles(blocks.lazy(), documents.lazy(), count_sentences=False).collect()
+    sents = segment.sentences(arts.lazy()).collect()
     arts = language.detect_language(
-        arts.join(documents.select("doc_id", "declared_language"), on="doc_id", how="left"),
+        segment.with_sentence_counts(arts.lazy(), sents.lazy())
+        .join(documents.lazy().select("doc_id", "declared_language"), on="doc_id", how="left")
+        .collect(),
         **asdict(recipe.language),
     ).drop("declared_language")
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
-    sents = segment.sentences(arts.lazy()).collect()
     dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
     ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
     evts = events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()

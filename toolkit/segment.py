@@ -332,8 +332,12 @@ def _with_slices(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame
     )
 
 
-def articles(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame:
-    """One article per (document, group): its "article" blocks joined by blank lines, and its title."""
+def articles(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame, *, count_sentences: bool = True) -> pl.LazyFrame:
+    """One article per (document, group): its "article" blocks joined by blank lines, and its title.
+
+    `count_sentences=False` leaves `n_sentences` null, for a caller that splits the sentences anyway
+    and fills it with `with_sentence_counts`.
+    """
     is_title, is_body = pl.col("kind") == "title", pl.col("kind") == "article"
     parts = _with_slices(blocks_lf.filter(pl.col("kind").is_in(["title", "article"])), docs_lf)
     meta = docs_lf.select("doc_id", pl.col("title").alias("doc_title"), "published_at")
@@ -367,7 +371,7 @@ def articles(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame:
         )
         .sort("doc_id", "position")
     )
-    return with_sentence_counts(arts, sentences(arts))
+    return with_sentence_counts(arts, sentences(arts)) if count_sentences else arts
 
 
 def fragments(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame:
