@@ -18,3 +18,10 @@ def test_bench_reports_throughput_for_a_small_corpus(tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["rows"]["articles"] >= 60
     assert report["articles_per_s"] > 0 and report["peak_rss_mib"] > 0
+
+
+def test_bench_without_events_builds_an_empty_events_table(tmp_path, capsys):
+    assert main(["--articles", "30", "--out", str(tmp_path / "bench"), "--shard-size", "30", "--no-events"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["events"] is False
+    assert report["rows"]["events"] == 0 and report["rows"]["mentions"] > 0

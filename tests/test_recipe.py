@@ -112,3 +112,12 @@ def test_bad_dictionary_sections_raise_a_recipe_error(tmp_path, body):
     (tmp_path / "dataset.toml").write_text(body)
     with pytest.raises(RecipeError, match=r"\[(entities|events)\]"):
         load_recipe(tmp_path / "dataset.toml")
+
+
+def test_events_can_be_switched_off_and_the_choice_is_recorded(tmp_path):
+    (tmp_path / "dataset.toml").write_text("[events]\ncode = false\n")
+    recipe = load_recipe(tmp_path / "dataset.toml")
+    assert recipe.code_events is False and recipe.parameters()["code_events"] is False
+    (tmp_path / "dataset.toml").write_text('[events]\ncode = "no"\n')
+    with pytest.raises(RecipeError, match=r"\[events\] code must be true or false"):
+        load_recipe(tmp_path / "dataset.toml")

@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="build/bench")
     parser.add_argument("--shard-size", type=int, default=2000, help="documents per shard")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes working on shards")
+    parser.add_argument("--no-events", action="store_true", help="build without the event stage ([events] code = false)")
     args = parser.parse_args(argv)
     from toolkit.pipeline import build
 
@@ -97,8 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     corpus = out / "corpus"
     shutil.rmtree(out, ignore_errors=True)
     n_bytes = write_corpus(corpus, args.articles)
+    recipe = out / "dataset.toml"
+    recipe.write_text(
+        f'[inputs]\npaths = ["corpus"]\n\n[build]\nshard_size = {args.shard_size}\n\n'
+        f"[events]\ncode = {str(not args.no_events).lower()}\n",
+        encoding="utf-8",
+    )
     started = time.perf_counter()
-    result = build(corpus, out=out / "dataset", shard_size=args.shard_size, workers=args.workers)
+    result = build(recipe, out=out / "dataset", workers=args.workers)
     seconds = time.perf_counter() - started
     # Peak resident memory of this process and of the largest worker process.
     peak_mib = max(
@@ -107,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "input_records": args.articles,
         "workers": args.workers,
+        "events": not args.no_events,
         "shard_size": args.shard_size,
         "input_mb": round(n_bytes / 1e6, 2),
         "rows": result.rows,

@@ -115,7 +115,11 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
     dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
     ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
-    evts = events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
+    evts = (
+        events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
+        if recipe.code_events
+        else empty_frame("events")
+    )
     counts = arts.group_by("doc_id").agg(n_articles=pl.len())
     documents = documents.join(counts, on="doc_id", how="left").with_columns(
         pl.col("n_articles").fill_null(0)

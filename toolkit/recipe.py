@@ -65,6 +65,7 @@ class Recipe:
     actors: tuple[Path, ...] = ()  # `[entities] actors`: the recipe's own actor dictionaries
     agents: tuple[Path, ...] = ()  # `[entities] agents`: role words that join a country ("police")
     patterns: tuple[Path, ...] = ()  # `[events] patterns`: the recipe's own event patterns
+    code_events: bool = True  # `[events] code = false`: an entities-only dataset (empty events table)
 
     def parameters(self) -> dict:
         """The parameters that shape the output, as recorded in the manifest (no absolute paths)."""
@@ -79,6 +80,7 @@ class Recipe:
             "actors": [self._file(p) for p in self.actors],
             "agents": [self._file(p) for p in self.agents],
             "patterns": [self._file(p) for p in self.patterns],
+            "code_events": self.code_events,
         }
 
     def _file(self, path: Path) -> dict:
@@ -117,6 +119,9 @@ def load_recipe(path: Path) -> Recipe:
     shard_size = build.get("shard_size", 1000)
     if not isinstance(shard_size, int) or shard_size < 1:
         raise RecipeError(f"{path}: [build] shard_size must be a positive integer")
+    code_events = raw.get("events", {}).get("code", True) if isinstance(raw.get("events"), dict) else True
+    if not isinstance(code_events, bool):
+        raise RecipeError(f"{path}: [events] code must be true or false, not {code_events!r}")
     base = path.parent
     return Recipe(
         name=ds.get("name", base.name),
@@ -133,7 +138,8 @@ def load_recipe(path: Path) -> Recipe:
         dedupe=_section(path, raw, "dedupe", Dedupe),
         actors=_files(path, raw, "entities", "actors", ("actors", "agents")),
         agents=_files(path, raw, "entities", "agents", ("actors", "agents")),
-        patterns=_files(path, raw, "events", "patterns", ("patterns",)),
+        patterns=_files(path, raw, "events", "patterns", ("patterns", "code")),
+        code_events=code_events,
     )
 
 
@@ -142,7 +148,7 @@ def _files(path: Path, raw: dict, section: str, key: str, allowed: tuple[str, ..
     values = raw.get(section, {})
     unknown = set(values) - set(allowed) if isinstance(values, dict) else {"?"}
     if unknown:
-        raise RecipeError(f"{path}: [{section}] allows only {', '.join(f'{k} = [...]' for k in allowed)}")
+        raise RecipeError(f"{path}: [{section}] allows only {', '.join(allowed)}")
     names = values.get(key, [])
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         raise RecipeError(f"{path}: [{section}] {key} must be a list of file names")
