@@ -20,6 +20,7 @@ from toolkit import entities as _entities
 from toolkit import events as _events
 from toolkit import segment
 from toolkit.dictionaries import Dictionaries
+from toolkit.engine import per_document_engine
 from toolkit.entities import Recognizer
 from toolkit.errors import AnnotateInputError
 from toolkit.schema import polars_schema
@@ -116,7 +117,18 @@ def annotate(
     `toolkit.load_patterns`) adds event patterns; `events=False` leaves the events frame empty
     (with its columns) for callers who only want entities.
     """
-    rows = _checked(df, id_column, text_column)
+    with per_document_engine():
+        return _annotate(_checked(df, id_column, text_column), id_column, dictionaries, recognizer, patterns, events)
+
+
+def _annotate(
+    rows: pl.DataFrame,
+    id_column: str,
+    dictionaries: Dictionaries | None,
+    recognizer: Recognizer | None,
+    patterns: pl.DataFrame | None,
+    events: bool,
+) -> Annotation:
     keys = rows.select(_ARTICLE_ID, _CALLER_ID)
     articles = rows.lazy().select(_ARTICLE_ID, "text", "published_at").filter(pl.col("text").is_not_null())
     sentences = segment.sentences(articles).collect()

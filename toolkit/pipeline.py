@@ -18,6 +18,7 @@ import polars as pl
 
 from toolkit import __version__, clean, dedupe, entities, events, language, package, read, segment
 from toolkit.dictionaries import load_dictionaries
+from toolkit.engine import per_document_engine
 from toolkit.patterns import load_patterns
 from toolkit.errors import InputError, RecipeError
 from toolkit.ids import sha256_hex
@@ -99,6 +100,11 @@ def _common_parts(paths: list[Path]) -> tuple[str, ...]:
 
 def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
     """Every per-document stage on one shard, validated; mentions keep their entity attributes."""
+    with per_document_engine():
+        return _process_shard(files, recipe)
+
+
+def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
     docs, read_rejects = read.read_files(list(files), recipe.fields)
     # Each stage's output is collected once: later stages read it several times, and one lazy
     # graph over all stages would recompute the shared parts.
