@@ -145,3 +145,24 @@ def test_seeds_keep_fact_boxes_out_of_article_text(shared, tmp_path):
     decoded = "\n".join(factboxes["text"].to_list())
     assert "Sixteen boys and 15 girls" in decoded and "%3C" not in decoded
     assert "Kirby" in article_text and "Kharkiv" in article_text
+
+
+def test_a_key_produced_by_two_shards_is_kept_once_and_the_copy_rejected(tmp_path):
+    recipe = pipeline.resolve_recipe([DEMO / "dataset.toml"])
+    files = pipeline.read.discover(list(recipe.inputs), recipe.root, recipe.format)
+    parts = tmp_path / "parts"
+    for t in pipeline.SHARD_TABLES:
+        (parts / t).mkdir(parents=True)
+    # The same shard written twice: every key of the second copy was already produced by the first.
+    for index in (0, 1):
+        pipeline._write_shard(index, files[:3], recipe, parts)
+    once = pipeline.process_shard(files[:3], recipe)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = pipeline._corpus_stages(parts, out, recipe)
+    for t in ("documents", "articles", "mentions", "events"):
+        assert rows[t] == once[t].height
+    rejects = pl.read_parquet(out / "rejects.parquet").filter(pl.col("reason") == "duplicate_key")
+    assert rejects.group_by("table").len().sort("table").rows() == sorted(
+        (t, once[t].height) for t in ("documents", "articles", "fragments", "mentions", "events") if once[t].height
+    )
