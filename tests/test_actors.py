@@ -44,3 +44,39 @@ def test_a_pronoun_subject_is_not_resolved_to_an_earlier_country():
 def test_apposition_of_a_country_and_its_official_is_one_actor():
     found = run(["Russian President Vladimir Putin and North Korean leader Kim Jong Un met for a summit."])
     assert codes_of(found) == [("PRKGOV", "RUSGOV", "040"), ("RUSGOV", "PRKGOV", "040")]
+
+
+def _coded(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple]:
+    """Events of one sentence with the given (start, end, actor_code) mentions, as a recipe dictionary gives."""
+    from toolkit import events, segment
+
+    arts = pl.LazyFrame({"article_id": ["a"], "text": [text]})
+    sents = segment.sentences(arts).collect().lazy()
+    ments = pl.LazyFrame(
+        {"article_id": ["a"] * len(mentions), "sentence": [0] * len(mentions), "entity_id": [f"e{m[0]}" for m in mentions],
+         "start": [m[0] for m in mentions], "end": [m[1] for m in mentions], "actor_code": [c for *_, c in mentions]},
+        schema_overrides={"actor_code": pl.Utf8},
+    )
+    return codes_of(events.events(arts, sents, ments).collect())
+
+
+def test_an_agent_before_a_compound_actor_goes_to_every_member():
+    text = "The envoys of Valdoria, Kestrel and Morrow criticised Tarn."
+    spans = [(4, 22, "VALGOV"), (24, 31, "KES"), (36, 42, "MOR"), (54, 58, "TRN")]
+    assert [text[a:b] for a, b, _ in spans] == ["envoys of Valdoria", "Kestrel", "Morrow", "Tarn"]
+    assert _coded(text, spans) == [("KESGOV", "TRN", "111"), ("MORGOV", "TRN", "111"), ("VALGOV", "TRN", "111")]
+    # Without the agent the members keep their own codes.
+    plain = "Valdoria, Kestrel and Morrow criticised Tarn."
+    assert _coded(plain, [(0, 8, "VAL"), (10, 17, "KES"), (22, 28, "MOR"), (40, 44, "TRN")]) == [
+        ("KES", "TRN", "111"), ("MOR", "TRN", "111"), ("VAL", "TRN", "111"),
+    ]
+
+
+def test_a_source_without_an_actor_code_makes_no_event():
+    text = "Zed criticised Kestrel."
+    assert _coded(text, [(0, 3, "ZED"), (15, 22, "KES")]) == [("ZED", "KES", "111")]
+    assert _coded(text, [(0, 3, None), (15, 22, "KES")]) == []
+
+
+def test_an_actor_is_not_its_own_target():
+    assert codes_of(run(["Russia's envoy travelled to Russia."])) == []

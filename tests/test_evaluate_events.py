@@ -87,6 +87,47 @@ def test_verb_dictionary_converts_to_valid_recipe_patterns(tmp_path):
     assert pl.select(pl.lit("greeted bread from").str.contains(f"(?i)^(?:{greet})$")).item()
 
 
+VERBS_SYNTAX = """&NEG
++DID N'T
+
+--- HAIL  [051]  ---
+HAIL
+WIRE_+TAP {WIRE_+TAPPED}
+SNUB [1244]
+- &NEG * [901]
+- + * FROM $  [0841]
+- * AT ^ WITH +  [043]
+
+--- MULL  [---]  ---
+MULL
+- * OVER  [1717]
+"""
+
+
+def test_verb_dictionary_syntax_is_read_as_petrarch_reads_it(tmp_path):
+    (tmp_path / "v.txt").write_text(VERBS_SYNTAX, encoding="utf-8")
+    table = check_patterns(harness.convert_verbs(tmp_path / "v.txt"), "converted")
+
+    def codes(text: str) -> set[tuple[str, str]]:
+        hits = table.filter(pl.lit(text).str.contains("(?i)^(?:" + pl.col("pattern") + ")$"))
+        return set(hits.select("cameo_code", "roles").iter_rows())
+
+    assert codes("wire tapped") == {("051", "forward")}  # "+" marks the head word, braces give forms
+    assert codes("snubs") == {("1244", "forward")}  # a verb line's own code
+    assert codes("didn't hail") == {("---", "forward")}  # Treebank "DID N'T"; a code outside CAMEO codes nothing
+    assert codes("hailed the convoy from") == {("0841", "reverse")}  # target "+" before, source "$" after
+    assert codes("hailed at Valdoria with") == {("043", "forward")}  # "^" skips a noun phrase
+    assert codes("hailed at with") == set()
+    assert codes("mulled over") == {("171", "forward")}  # "1717" codes the CAMEO code it extends
+    assert codes("mulled") == {("---", "forward")}  # "[---]": the bare verb is no event
+
+
+def test_petrarch_missing_actor_is_an_empty_code():
+    recs = [{"key": "r1", "expected_events": [{"source": "---GOV", "target": "---", "event": "010"}]}]
+    coded = pl.DataFrame({"article_id": ["r1"], "source_code": ["GOV"], "target_code": [None], "cameo_code": ["010"]})
+    assert harness.score(recs, coded, root=False)["true_positives"] == 1
+
+
 def test_scores_count_triples_per_record():
     recs = [
         {"key": "r1", "expected_events": [{"source": "VAL", "target": "KES", "event": "051"}]},
@@ -104,12 +145,15 @@ def test_scores_count_triples_per_record():
 
 def test_petrarch_suite_scores_hold(shared):
     result = harness.evaluate(shared)
-    # Measured on 2026-11-22: 0.620 root F1 (0.601 exact) on the CAMEO-only records with the suite's
-    # verbs and the stand-in actor matcher; 0.610 root F1 (0.593 exact) with mentions from
-    # toolkit.annotate, the suite's agents loaded as an agent file (0.522 before agents could be loaded).
-    assert result["suite_verbs/cameo_only"]["root"]["f1"] >= 0.55
-    assert result["suite_verbs/cameo_only"]["exact"]["f1"] >= 0.53
-    assert result["suite_verbs+annotate/cameo_only"]["root"]["f1"] >= 0.58
-    assert result["suite_verbs+annotate/cameo_only"]["exact"]["f1"] >= 0.56
-    assert result["suite_verbs+annotate/all"]["root"]["f1"] >= 0.47
-    assert result["suite_verbs/all"]["root"]["precision"] >= 0.45
+    # Measured on 2026-11-22 with mentions from toolkit.annotate (the suite's actors and agents loaded as
+    # a recipe's dictionaries) and the suite's verbs: 0.645 root F1 (0.605 exact) on all 277 records,
+    # 0.719 root F1 (0.701 exact) on the CAMEO-only ones (0.499 and 0.610 before PETRARCH's "^",
+    # "[---]", "$"/"+" and its own codes were read, agents were distributed over compound actors and
+    # coordinated verbs shared their subject). The stand-in actor matcher: 0.636 and 0.709.
+    assert result["suite_verbs/cameo_only"]["root"]["f1"] >= 0.68
+    assert result["suite_verbs/cameo_only"]["exact"]["f1"] >= 0.66
+    assert result["suite_verbs+annotate/cameo_only"]["root"]["f1"] >= 0.69
+    assert result["suite_verbs+annotate/cameo_only"]["exact"]["f1"] >= 0.67
+    assert result["suite_verbs+annotate/all"]["root"]["f1"] >= 0.61
+    assert result["suite_verbs+annotate/all"]["exact"]["f1"] >= 0.57
+    assert result["suite_verbs/all"]["root"]["precision"] >= 0.69

@@ -43,6 +43,12 @@ SEED_LIKE = [
         ("The Russian defence minister travelled to North Korea.", "042", "RUS", "PRK", "asserted"),
         ("Egypt hosted Qatari negotiators.", "043", "EGY", "QAT", "asserted"),
         ("Germany sent humanitarian aid to Sudan.", "073", "DEU", "SDN", "asserted"),
+        # The subject of "launched" is the attacker of the noun's object, however far apart they are.
+        ("Iran launched a swarm of drones in a night-time attack on Israel, wounding two people.", "195", "IRN",
+         "ISR", "asserted"),
+        ("Turkey carried out a series of raids on Syria on Tuesday.", "190", "TUR", "SYR", "asserted"),
+        # The agent after "by" of a noun is what the act is aimed at.
+        ("Egypt condemned an attack by Israeli troops.", "111", "EGY", "ISR", "asserted"),
 ]
 
 
@@ -169,3 +175,75 @@ def test_recipe_patterns_reach_the_events(tmp_path):
     path.write_text("pattern\tcameo_code\troles\tnotes\nsnubbed\t1244\tforward\t\n", encoding="utf-8")
     found = run(["Chile snubbed Peru."], patterns=events.load_patterns([path]))
     assert codes_of(found) == [("CHL", "PER", "1244")]
+
+
+def test_an_invitation_to_visit_is_a_visit_by_the_invited_side():
+    # China and Beijing (one country, "to visit" between) stay two actors: an act is not a title.
+    found = run(["Brazil's president accepted an invitation from China to visit Beijing next year."])
+    rows = set(found.select("source_code", "target_code", "cameo_code", "modality").iter_rows())
+    assert ("BRA", "CHN", "042", "future") in rows
+    assert ("BRA", "CHN", "036", "asserted") in rows
+    assert not found.filter((pl.col("cameo_code") == "042") & (pl.col("source_code") == "CHN")).height
+
+
+def test_a_verb_joined_by_and_shares_the_subject_of_the_act_before_it():
+    found = run(["Italy condemned the blockade by Egypt and promised aid to Libya."])
+    assert codes_of(found) == [("ITA", "EGY", "111"), ("ITA", "LBY", "033")]
+
+
+def test_recipe_no_event_patterns_claim_their_words(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("pattern\tcameo_code\troles\tnotes\nattack helicopters\t---\tforward\t\n", encoding="utf-8")
+    assert run(["Russia sold attack helicopters to India."], patterns=events.load_patterns([path])).filter(
+        pl.col("cameo_code") == "190"
+    ).height == 0
+    assert run(["Russia sold attack helicopters to India."]).filter(pl.col("source_code") == "IND").height == 0
+
+
+@pytest.fixture(scope="module")
+def seed_build(shared, tmp_path_factory) -> pl.DataFrame:
+    """The seed articles built end to end: their events with the file each came from."""
+    from toolkit.pipeline import build
+
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    build(shared / "seeds", out=out)
+    docs = pl.read_parquet(out / "documents.parquet").select("doc_id", "source")
+    arts = pl.read_parquet(out / "articles.parquet").select("article_id", "doc_id", article_text="text")
+    frags = pl.read_parquet(out / "fragments.parquet").filter(pl.col("kind") == "factbox")
+    found = pl.read_parquet(out / "events.parquet").join(arts, on="article_id").join(docs, on="doc_id")
+    return found.with_columns(
+        seed=pl.col("source").str.slice(0, 3), factboxes=pl.lit("\n".join(frags["text"].to_list()))
+    )
+
+
+def _has(found: pl.DataFrame, seed: str, source: str, target: str, root: str, modality: str = "asserted") -> bool:
+    return found.filter(
+        (pl.col("seed") == seed) & pl.col("source_code").str.starts_with(source)
+        & pl.col("target_code").str.starts_with(target) & (pl.col("root_code") == root) & (pl.col("modality") == modality)
+    ).height > 0
+
+
+def test_seed_articles_are_coded_as_a_reader_reads_them(seed_build):
+    found = seed_build
+    assert _has(found, "003", "PRK", "RUS", "07")  # North Korea supplied Russia with munitions
+    assert _has(found, "000", "RUS", "PRK", "04")  # the defence minister's trip to North Korea
+    assert _has(found, "003", "RUSGOV", "PRKGOV", "04") and _has(found, "003", "PRKGOV", "RUSGOV", "04")
+    assert _has(found, "004", "RUS", "PRK", "04") and _has(found, "004", "PRK", "RUS", "04")  # the summit
+    assert _has(found, "000", "USA", "RUS", "16")  # sanctions on Russia
+    assert _has(found, "000", "RUS", "UKR", "19") and _has(found, "003", "RUS", "UKR", "19")  # Kyiv and Kharkiv
+    assert _has(found, "003", "ISR", "SYR", "19")  # Israeli strikes on Syria
+    # Putin accepted Kim's invitation: the coming visit is Putin's.
+    assert _has(found, "004", "RUSGOV", "PRK", "04", "future")
+    assert not found.filter((pl.col("seed") == "004") & (pl.col("cameo_code") == "042")
+                            & pl.col("source_code").str.starts_with("PRK")).height
+
+
+def test_seed_arms_deals_under_negotiation_are_not_asserted(seed_build):
+    deals = seed_build.filter((pl.col("seed") == "000") & (pl.col("root_code") == "07"))
+    assert deals.height >= 2 and (deals["modality"] == "hypothetical").all()
+
+
+def test_seed_fact_boxes_give_no_events(seed_build):
+    for row in seed_build.iter_rows(named=True):
+        assert row["article_text"][row["start"]:row["end"]] == row["text"]
+        assert row["text"] not in row["factboxes"]

@@ -19,7 +19,7 @@ import polars as pl
 from toolkit import actors, clusters, dates, modality
 from toolkit.codes import cameo_table
 from toolkit.ids import stable_id
-from toolkit.patterns import ROLES, load_patterns, pattern_table
+from toolkit.patterns import NO_EVENT, ROLES, load_patterns, pattern_table
 from toolkit.patterns import matches as pattern_matches
 
 __all__ = ["EVENT_COLUMNS", "ROLES", "events", "load_patterns", "verb_table"]
@@ -116,6 +116,8 @@ def events(
     found = (
         pattern_matches(sent, table)
         .join(table.lazy().select("verb", "cameo_code", "roles"), on="verb", how="left")
+        # A "no event" phrase has claimed its words in the match above; it codes nothing.
+        .filter(pl.col("cameo_code") != NO_EVENT)
         .join(sent, on=["article_id", "sentence"], how="inner")
         .cache()
     )

@@ -29,6 +29,8 @@ _FUTURE = (
     r"(?i)\b(?:will|shall)\b|['’]ll\b|\b(?:plans?|planned|planning|intends?|intended|intending|vowed|vows?"
     r"|pledged|pledges|promised|promises|agreed|agrees|prepares|preparing|is preparing) to\b"
     r"|\b(?:is|are|was|were) (?:expected|set|going|due|about) to\b|\bto be held\b"
+    # An accepted invitation announces the act it invites to ("accepted an invitation from Y to visit Z").
+    r"|\b(?:accepted|accepts|accepting) (?:an |the |a )?invitation\b"
 )
 _CONDITION = r"(?i)\b(?:if|unless|whether)\b"
 _SPEECH = (

@@ -5,7 +5,9 @@ the CAMEO code it codes and the `roles` saying where its actors stand. All patte
 into one alternation and every non-overlapping match of each sentence is found in one pass: where two
 patterns could match at the same place, the one listed first wins (user patterns come before the
 built-in ones, and inside a file specific phrases are listed before general verbs). Rows with the very
-same pattern all apply, so one phrase can code two events ("left for" as visit and host).
+same pattern all apply, so one phrase can code two events ("left for" as visit and host). The code
+"---" (PETRARCH's "no code") marks a phrase that is not an event: it claims its words, so no other
+pattern codes them ("attack helicopters", "peace-keeping force"), and codes nothing.
 """
 
 from __future__ import annotations
@@ -25,17 +27,18 @@ _CHUNK_BUDGET = 200
 _GAP_COST = 12
 ROLES = ("forward", "reverse", "pair", "between", "passive")
 PATTERN_SCHEMA = {"pattern": pl.Utf8, "cameo_code": pl.Utf8, "roles": pl.Utf8, "notes": pl.Utf8}
+NO_EVENT = "---"
 
 
 def check_patterns(table: pl.DataFrame, origin: str) -> pl.DataFrame:
-    """`table` unchanged when every row has a known CAMEO code, a known role and a valid regex."""
+    """`table` unchanged when every row has a known CAMEO code (or NO_EVENT), a known role and a valid regex."""
     missing = [c for c in PATTERN_SCHEMA if c not in table.columns]
     if missing:
         raise DictionaryError(f"{origin}: columns {missing} are missing; expected {list(PATTERN_SCHEMA)}")
     table = table.select(pl.col(c).cast(t) for c, t in PATTERN_SCHEMA.items())
     if table["pattern"].null_count() or table["cameo_code"].null_count():
         raise DictionaryError(f"{origin}: every row needs a pattern and a cameo_code")
-    unknown = table.filter(~pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()))
+    unknown = table.filter(~pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()) & (pl.col("cameo_code") != NO_EVENT))
     bad_roles = table.filter(~pl.col("roles").is_in(ROLES))
     if unknown.height or bad_roles.height:
         raise DictionaryError(

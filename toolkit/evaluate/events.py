@@ -70,7 +70,8 @@ def _code_periods(block: str) -> list[tuple[str, str | None, str | None]]:
 
 
 def _phrase(entry: str) -> str:
-    return entry.strip().strip("+").replace("_", " ").strip()
+    """A dictionary phrase as text: "+" marks (synonym, head verb) dropped, "_" joins words."""
+    return entry.strip().replace("+", "").replace("_", " ").strip()
 
 
 def convert_actors(actor_file: Path, agent_file: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -127,19 +128,37 @@ def _expand(head: str, subs: dict[str, list[str]]) -> list[str]:
 
 
 def _forms(verb: str) -> list[str]:
-    """A verb and its regular inflections ("restore" -> restores, restored, restoring)."""
-    words = verb.split(" ")
-    head, rest = words[0], " ".join(words[1:])
+    """A verb and its regular inflections ("restore" -> restores, restored, restoring).
+
+    The word inflected is the one marked "+" ("WIRE_+TAP": tap), else the first one.
+    """
+    words = verb.replace("_", " ").split()
+    at = next((i for i, w in enumerate(words) if w.startswith("+") and i > 0), 0)
+    words = [w.lstrip("+") for w in words]
+    head = words[at]
     stem = head[:-1] if head.endswith("e") else head
     forms = {head, head + "s", head + "es" if head.endswith(("s", "sh", "ch", "x", "z")) else head + "s",
              stem + "ed", stem + "ing", head + "d" if head.endswith("e") else head + "ed"}
     if head.endswith("y") and len(head) > 2 and head[-2] not in "aeiou":
         forms |= {head[:-1] + "ies", head[:-1] + "ied"}
-    return sorted(f"{f} {rest}".strip() for f in forms)
+    return sorted(" ".join([*words[:at], f, *words[at + 1:]]) for f in forms)
+
+
+def _cameo(code: str, valid: set[str]) -> str:
+    """A dictionary code as a CAMEO code: itself, else the longest CAMEO code it extends ("1717" -> "171",
+    "174K" -> "174"), else "---" (a phrase that codes nothing).
+
+    The suite's own codes ("901", "345") cannot be emitted; their patterns still claim their words, as
+    they do in PETRARCH, so a general verb pattern does not code those words with another code.
+    """
+    for n in range(len(code), 2, -1):
+        if code[:n] in valid:
+            return code[:n]
+    return "---"
 
 
 def convert_verbs(verb_file: Path) -> pl.DataFrame:
-    """The suite's verb dictionary as a pattern file (valid CAMEO codes only; "032:033" gives two rows)."""
+    """The suite's verb dictionary as a pattern file ("032:033" gives two rows; codes read by `_cameo`)."""
     valid = set(cameo_table()["cameo_code"])
     synsets: dict[str, list[str]] = {}
     lines = verb_file.read_text(encoding="latin-1").splitlines()
@@ -168,31 +187,59 @@ def convert_verbs(verb_file: Path) -> pl.DataFrame:
             found = _CODE_BLOCK.search(line)
             if found and forms:
                 spec = _CODE_BLOCK.sub("", line)[1:]
-                # "%" marks a compound subject acting on itself ("X and Y agree"): a pair.
-                specific.append((_pattern(spec, forms, synsets), found.group(1).strip(), "%" in spec))
+                specific.append((_pattern(spec, forms, synsets), found.group(1).strip(), _role(spec)))
             continue
-        head = line.lstrip("+")
+        # A verb line may carry its own code ("DOWNPLAY [014]" inside the DELAY block).
+        own = _CODE_BLOCK.search(line)
+        head = _CODE_BLOCK.sub("", line).strip()
+        head = head[1:] if head.startswith("+") else head  # "+" first: a synonym of the block's verb
         explicit = re.findall(r"\{([^}]*)\}", head)
-        word = _phrase(re.sub(r"\{[^}]*\}", "", head)).lower()
+        word = re.sub(r"\{[^}]*\}", "", head).strip().lower()
         if not word or word.startswith("&"):
             continue
         new = _forms(word) + [_phrase(f).lower() for e in explicit for f in e.split()]
         forms = sorted(set(forms) | set(new))
-        general.append(("|".join(re.escape(f) for f in sorted(set(new), key=len, reverse=True)), block_code, False))
+        code = own.group(1).strip() if own else block_code
+        general.append(("|".join(re.escape(f) for f in sorted(set(new), key=len, reverse=True)), code, "forward"))
     rows = []
-    for pattern, codes, pair in sorted(specific, key=lambda r: -len(r[0])) + general:
-        parts = codes.split(":")
-        for code, role in zip(parts, ("forward", "reverse"), strict=False):
-            role = "pair" if pair else role
-            if code in valid:
-                rows.append((pattern, code, role, "converted from PETR.Validate.verbs.txt at evaluation time"))
+    flip = {"forward": "reverse", "reverse": "forward", "pair": "pair"}
+    for pattern, codes, role in sorted(specific, key=lambda r: -len(r[0])) + general:
+        # "032:033": the first code for the source acting on the target, the second the other way round.
+        for code, r in zip(codes.split(":"), (role, flip[role]), strict=False):
+            rows.append((_treebank(pattern), _cameo(code.strip(), valid), r,
+                         "converted from PETR.Validate.verbs.txt at evaluation time"))
     return pl.DataFrame(rows, schema=list(PATTERN_SCHEMA), orient="row").unique(
         ["pattern", "cameo_code", "roles"], keep="first", maintain_order=True
     )
 
 
+def _role(spec: str) -> str:
+    """Roles from PETRARCH's markers: "%" a compound acting on itself (pair); the target "+" before the verb
+    and the source "$" after it ("+ * FROM $") reverse; otherwise forward."""
+    pieces = re.split(r"[\s_]+", spec.strip())
+    if "%" in pieces:
+        return "pair"
+    verb = next((i for i, p in enumerate(pieces) if p == "*"), None)
+    if verb is None:
+        return "forward"
+    target_before = any(p == "+" for p in pieces[:verb])
+    source_after = any(p == "$" for p in pieces[verb + 1:])
+    return "reverse" if target_before and source_after else "forward"
+
+
+def _treebank(pattern: str) -> str:
+    """Treebank-split contractions ("DID N'T", "CA N'T") as they are written in running text."""
+    for space in ("\\ ", " "):  # re.escape writes the space as "\ "
+        pattern = pattern.replace(f"ca{space}n't", "can't").replace(f"{space}n't", "n't")
+    return pattern.replace("n't", "n['’]t")
+
+
 def _pattern(spec: str, forms: list[str], synsets: dict[str, list[str]]) -> str:
-    """A PETRARCH pattern ("- * FOR &ECONSANCT") as a regex around the verb's forms."""
+    """A PETRARCH pattern ("- * FOR &ECONSANCT") as a regex around the verb's forms.
+
+    Tokens are separated by at most four words; "_" joins words that must be adjacent; "^" skips a
+    noun phrase (at least one word); the actor markers "%", "$" and "+" match nothing themselves.
+    """
     gap = r"(?:[^\s,;:!?]+ ){0,4}?"
     out = []
     for token in spec.split():
@@ -200,6 +247,8 @@ def _pattern(spec: str, forms: list[str], synsets: dict[str, list[str]]) -> str:
             out.append("(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")")
         elif token in ("%", "$", "+"):
             continue
+        elif token == "^":
+            out.append(r"[^\s,;:!?]+")
         else:
             words = []
             for piece in token.strip("_").split("_"):
@@ -373,11 +422,21 @@ def code(recs: list[dict], suite_dir: Path, *, suite_verbs: bool, entities_stage
 
 
 def score(recs: list[dict], coded: pl.DataFrame, *, root: bool) -> dict[str, float]:
-    """Micro precision, recall and F1 of (source, target, code) triples over the records."""
+    """Micro precision, recall and F1 of (source, target, code) triples over the records.
+
+    PETRARCH writes "---" for a missing country ("---GOV": an official of no named country; "---": no
+    target): read as the coder's empty code.
+    """
     def cut(c: str) -> str:
         return c[:2] if root else c
 
-    gold = {r["key"]: Counter((e["source"], e["target"], cut(e["event"])) for e in r["expected_events"]) for r in recs}
+    def actor(c: str) -> str:
+        return c[3:] if c.startswith("---") else c
+
+    gold = {
+        r["key"]: Counter((actor(e["source"]), actor(e["target"]), cut(e["event"])) for e in r["expected_events"])
+        for r in recs
+    }
     got: dict[str, Counter] = {}
     for key, src, tgt, cameo in coded.select("article_id", "source_code", "target_code", "cameo_code").iter_rows():
         got.setdefault(key, Counter())[(src or "", tgt or "", cut(cameo))] += 1
