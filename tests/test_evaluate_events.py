@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.evaluate import events as harness
+from toolkit.evaluate import petrarch
 from toolkit.patterns import check_patterns
 
 # Tiny dictionaries in PETRARCH's syntax, written for this test (fictional actors and verbs).
@@ -39,7 +40,7 @@ SCOLD {SCOLDED}
 def test_actor_dictionary_converts_names_aliases_and_dated_codes(tmp_path):
     (tmp_path / "a.txt").write_text(ACTORS, encoding="utf-8")
     (tmp_path / "g.txt").write_text(AGENTS, encoding="utf-8")
-    actors, agents = harness.convert_actors(tmp_path / "a.txt", tmp_path / "g.txt")
+    actors, agents = petrarch.convert_actors(tmp_path / "a.txt", tmp_path / "g.txt")
     assert actors.rows() == [
         ("VALDORIA", "VALDORIAN", "VAL", None, None),
         ("KESTREL", None, "KES", None, None),
@@ -56,8 +57,8 @@ def test_agent_file_loads_as_a_recipe_agent_dictionary(tmp_path):
 
     (tmp_path / "a.txt").write_text(ACTORS, encoding="utf-8")
     (tmp_path / "g.txt").write_text(AGENTS, encoding="utf-8")
-    _, agents = harness.convert_actors(tmp_path / "a.txt", tmp_path / "g.txt")
-    dicts = load_dictionaries(agents=[harness.agent_file(agents, tmp_path / "agents.tsv")])
+    _, agents = petrarch.convert_actors(tmp_path / "a.txt", tmp_path / "g.txt")
+    dicts = load_dictionaries(agents=[petrarch.agent_file(agents, tmp_path / "agents.tsv")])
     rows = set(dicts.agents.iter_rows())
     assert {("minister", "GOV"), ("geese", "GGS"), ("clerk union", "LAB")} <= rows
     assert "help group" not in dicts.agents["phrase"].to_list()  # "[NGO~]" goes before the actor: left out
@@ -68,19 +69,19 @@ def test_undated_default_code_holds_only_outside_the_dated_ones():
         ("S", None, "HOB", None, None), ("S", None, "HOBCIV", None, "2008-01-20"),
         ("S", None, "HOBGOV", "2012-11-09", "2013-01-19"),
     ]
-    assert harness._default_outside(periods) == [
+    assert petrarch._default_outside(periods) == [
         ("S", None, "HOB", "2008-01-20", "2012-11-09"), ("S", None, "HOB", "2013-01-19", None),
         ("S", None, "HOBCIV", None, "2008-01-20"), ("S", None, "HOBGOV", "2012-11-09", "2013-01-19"),
     ]
-    assert harness._default_outside(periods[:1]) == periods[:1]
-    assert harness._default_outside([*periods, ("S", None, "HOBELI", "2013-01-19", None)])[:1] == [
+    assert petrarch._default_outside(periods[:1]) == periods[:1]
+    assert petrarch._default_outside([*periods, ("S", None, "HOBELI", "2013-01-19", None)])[:1] == [
         ("S", None, "HOB", "2008-01-20", "2012-11-09")
     ]
 
 
 def test_verb_dictionary_converts_to_valid_recipe_patterns(tmp_path):
     (tmp_path / "v.txt").write_text(VERBS, encoding="utf-8")
-    table = check_patterns(harness.convert_verbs(tmp_path / "v.txt"), "converted")
+    table = check_patterns(petrarch.convert_verbs(tmp_path / "v.txt"), "converted")
     got = set(table.select("cameo_code", "roles").iter_rows())
     assert {("073", "forward"), ("040", "pair"), ("051", "forward"), ("111", "forward"), ("112", "reverse")} <= got
     greet = table.filter(pl.col("cameo_code") == "073")["pattern"].item()
@@ -106,7 +107,7 @@ MULL
 
 def test_verb_dictionary_syntax_is_read_as_petrarch_reads_it(tmp_path):
     (tmp_path / "v.txt").write_text(VERBS_SYNTAX, encoding="utf-8")
-    table = check_patterns(harness.convert_verbs(tmp_path / "v.txt"), "converted")
+    table = check_patterns(petrarch.convert_verbs(tmp_path / "v.txt"), "converted")
 
     def codes(text: str) -> set[tuple[str, str]]:
         hits = table.filter(pl.lit(text).str.contains("(?i)^(?:" + pl.col("pattern") + ")$"))
