@@ -51,6 +51,22 @@ def test_a_range_gives_its_first_and_last_day():
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        # The end would be more than a week after publication, the start not: one year for both.
+        ("They fought between October 14 and October 30.", PUBLISHED, (dt.date(2023, 10, 14), dt.date(2023, 10, 30))),
+        ("Talks ran from December 28 to January 3.", dt.datetime(2024, 1, 5, tzinfo=dt.UTC),
+         (dt.date(2023, 12, 28), dt.date(2024, 1, 3))),
+        ("Talks ran from December 28 to January 3 2025.", dt.datetime(2024, 1, 5, tzinfo=dt.UTC),
+         (dt.date(2023, 12, 28), dt.date(2025, 1, 3))),
+    ],
+)
+def test_a_range_never_ends_before_it_starts(text, published, expected):
+    start, end, precision = resolve([text], published=published)[0]
+    assert (start, end, precision) == (*expected, "day")
+
+
 def test_no_year_is_invented_without_a_publication_date():
     got = resolve(["On September 13, they met.", "On Friday they met.", "Last month they met.",
                    "On 13 September 2021 they met."], published=None)

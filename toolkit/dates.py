@@ -46,12 +46,18 @@ def _ymd(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
     )
 
 
-def _month_day(text: pl.Expr, pub: pl.Expr) -> pl.Expr:
-    """Date of a "Month day[, year]" / "day Month [year]" text; the year from publication when absent."""
+def _md_parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(year or null, month, day) of a "Month day[, year]" / "day Month [year]" text."""
     parts = text.str.extract_groups(rf"^{_MD}$")
     month = _month(text.str.extract(rf"({_MON})", 1))
     day = pl.coalesce(parts.struct.field("1"), parts.struct.field("3")).cast(pl.Int32, strict=False)
     year = pl.coalesce(parts.struct.field("2"), parts.struct.field("4")).cast(pl.Int32, strict=False)
+    return year, month, day
+
+
+def _month_day(text: pl.Expr, pub: pl.Expr) -> pl.Expr:
+    """Date of a "Month day[, year]" / "day Month [year]" text; the year from publication when absent."""
+    year, month, day = _md_parts(text)
     pub_year = pub.dt.year().cast(pl.Int32)
     guess = _ymd(pub_year, month, day)
     late = guess > pub + pl.duration(days=7)
@@ -135,8 +141,19 @@ def _resolve(md: pl.Expr, wd: pl.Expr, rel: pl.Expr, my: pl.Expr, y: pl.Expr, se
         .when(rel_l.is_in(["last month", "this month"]) | my.is_not_null()).then(pl.lit("month"))
         .otherwise(pl.lit("year"))
     )
-    end = pl.when(md.is_not_null() & second.is_not_null()).then(_month_day(second, pub))
+    end = pl.when(md.is_not_null() & second.is_not_null()).then(_range_end(second, md_date))
     return pl.struct(event_date=date, event_date_end=end, date_precision=precision)
+
+
+def _range_end(text: pl.Expr, start: pl.Expr) -> pl.Expr:
+    """The last day of a range: without a year of its own, the first such day on or after the start
+    ("between December 28 and January 3" ends in the next year)."""
+    year, month, day = _md_parts(text)
+    start_year = start.dt.year().cast(pl.Int32)
+    same_year = _ymd(start_year, month, day)
+    return pl.when(year.is_not_null()).then(_ymd(year, month, day)).otherwise(
+        pl.when(same_year < start).then(_ymd(start_year + 1, month, day)).otherwise(same_year)
+    )
 
 
 _MD_TEXT = rf"(?:{_MON}\.? \d{{1,2}}(?:st|nd|rd|th)?(?:,? {_YEAR})?|\d{{1,2}}(?:st|nd|rd|th)? (?:of )?{_MON}(?:,? {_YEAR})?)"
