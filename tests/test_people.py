@@ -105,3 +105,12 @@ def test_hyphenated_pairs_of_known_names_are_not_one_person():
     assert found.select("surface", "kind").rows() == [
         ("Putin", "person"), ("Kim Jong Un", "person"), ("Russia", "country"), ("North Korea", "country"),
     ]
+
+
+def test_a_later_mention_takes_the_first_title_read_in_its_article():
+    text = "Foreign Minister Olu Adeyemi spoke. Judge Olu Adeyemi ruled. Mr Adeyemi left."
+    # Many articles in one frame: the multi-threaded engine reorders rows, text order must still decide.
+    found = run(*[text] * 60).filter(pl.col("kind") == "person")
+    later = found.filter(pl.col("surface") == "Adeyemi")
+    assert later.height == 60 and set(later["role_code"]) == {"GOV"}
+    assert set(found.filter(pl.col("surface") == "Olu Adeyemi")["role_code"]) == {"GOV", "JUD"}

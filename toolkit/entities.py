@@ -17,6 +17,7 @@ from toolkit import people, resolve
 from toolkit.dictionaries import Dictionaries, shipped
 from toolkit.gazetteer import KIND_COUNTRY, country_entity_id, country_gazetteer, geo_attributes
 from toolkit.ids import stable_id
+from toolkit.resolve import ART
 
 __all__ = [
     "ENTITY_COLUMNS", "KIND_COUNTRY", "MENTION_COLUMNS", "Recognizer", "country_entity_id", "country_gazetteer",
@@ -40,19 +41,81 @@ class Recognizer(Protocol):
     def candidates(self, articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame: ...
 
 
-def _assign_sentences(matches: pl.LazyFrame, sentences_lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Add `sentence`: the sentence whose span holds the mention's start (null when none does)."""
-    spans = sentences_lf.select(
-        "article_id",
-        pl.col("sentence").cast(pl.Int64),
-        pl.col("start").cast(pl.Int64).alias("_s_start"),
-        pl.col("end").cast(pl.Int64).alias("_s_end"),
-    ).sort("article_id", "_s_start")
+def corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Short references take the entity of the article's full name sharing their first or last word.
+
+    `lf` comes in text order (`resolve.combine`): of two full names sharing a word the first wins.
+    """
+    words = pl.col("key").str.split(" ")
+    full = (
+        lf.filter((pl.col("kind") == "person") & (pl.col("n_tokens") >= 2))
+        .select(ART, "entity_id", "key", "name", tok=pl.concat_list(words.list.first(), words.list.last()))
+        .explode("tok")
+        .unique([ART, "tok"], keep="first", maintain_order=True)
+        .rename({"entity_id": "_f_id", "key": "_f_key", "name": "_f_name"})
+    )
+    short = (
+        (pl.col("n_tokens") == 1)
+        & (pl.col("kind").is_null() | (pl.col("kind") == "person") | (pl.col("kind") == "place"))
+        & ~pl.col("metonym")
+        & (pl.col("method") != "dictionary")
+    )
+    joined = lf.with_columns(_short=short).join(
+        full, left_on=[ART, pl.col("key")], right_on=[ART, "tok"], how="left", maintain_order="left"
+    )
+    hit = pl.col("_short") & pl.col("_f_id").is_not_null()
     return (
-        matches.sort("article_id", "start")
-        .join_asof(
-            spans, left_on="start", right_on="_s_start", by="article_id", strategy="backward",
-            check_sortedness=False,  # both sides are sorted just above; polars cannot check it per group
+        joined.with_columns(
+            entity_id=pl.when(hit).then(pl.col("_f_id")).otherwise(pl.col("entity_id")),
+            key=pl.when(hit).then(pl.col("_f_key")).otherwise(pl.col("key")),
+            name=pl.when(hit).then(pl.col("_f_name")).otherwise(pl.col("name")),
+            kind=pl.when(hit).then(pl.lit("person")).otherwise(pl.col("kind")),
+            country_code=pl.when(hit & (pl.col("kind") == "place")).then(None).otherwise(pl.col("country_code")),
+            method=pl.when(hit).then(pl.lit("coreference")).otherwise(pl.col("method")),
+        )
+        .filter(pl.col("kind").is_not_null())
+        .drop("_short", "_f_id", "_f_key", "_f_name")
+    )
+
+
+def spread_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Country and role of a person or organisation read first (text order) carry to its other mentions."""
+    group = [ART, "entity_id"]
+    agent = pl.col("kind").is_in(["person", "organisation"])
+    # One group_by and a join: a window over (int, string) keys hashes every row twice and is ~4x slower.
+    firsts = resolve.kept(lf, agent).group_by(group, maintain_order=True).agg(
+        _c=pl.col("country_code").drop_nulls().first(), _r=pl.col("role_code").drop_nulls().first()
+    )
+    return (
+        lf.join(firsts, on=group, how="left", maintain_order="left")
+        .with_columns(
+            country_code=pl.when(agent).then(pl.coalesce("country_code", "_c")).otherwise(pl.col("country_code")),
+            role_code=pl.when(agent).then(pl.coalesce("role_code", "_r")).otherwise(pl.col("role_code")),
+        )
+        .drop("_c", "_r")
+    )
+
+
+def _assign_sentences(matches: pl.LazyFrame, sentences_lf: pl.LazyFrame, index: pl.LazyFrame) -> pl.LazyFrame:
+    """Add `sentence`: the sentence whose span holds the mention's start (null when none does).
+
+    `matches` must come sorted by (`_art`, start); `index` maps article_id to `_art`.
+    """
+    spans = (
+        sentences_lf.select(
+            "article_id",
+            pl.col("sentence").cast(pl.Int64),
+            pl.col("start").cast(pl.Int64).alias("_s_start"),
+            pl.col("end").cast(pl.Int64).alias("_s_end"),
+        )
+        .join(index, on="article_id")
+        .drop("article_id")
+        .sort(ART, "_s_start")
+    )
+    return (
+        matches.join_asof(
+            spans, left_on="start", right_on="_s_start", by=ART, strategy="backward",
+            check_sortedness=False,  # both sides are sorted; polars cannot check it per group
         )
         .with_columns(sentence=pl.when(pl.col("start") < pl.col("_s_end")).then(pl.col("sentence")))
     )
@@ -68,29 +131,33 @@ def mentions(
     """One row per resolved entity mention in each article text; overlaps, blockers and stray words dropped."""
     dicts = dictionaries or shipped()
     # Each intermediate frame feeds several joins; cache() computes it once per query instead of once per use.
-    arts = articles_lf.filter(pl.col("text").is_not_null()).cache()
+    arts = resolve.with_article_index(articles_lf.filter(pl.col("text").is_not_null())).cache()
+    index = arts.select("article_id", ART)
     runs = people.runs(arts, dicts).cache()
+    matches = resolve.gazetteer_matches(arts, dicts).cache()
     if recognizer is not None:
-        found = recognizer.candidates(arts, dicts)
+        found = recognizer.candidates(arts, dicts).drop(ART, strict=False).join(index, on="article_id")
     else:
-        found = people.candidates(arts, dicts, runs_lf=runs)
+        found = people.candidates(arts, dicts, runs_lf=runs, matches_lf=matches)
     gaz = pl.concat(
-        [resolve.gazetteer_matches(arts, dicts).select(*resolve.CANDIDATE_COLUMNS, "ambiguous"),
+        [matches.select(*resolve.CANDIDATE_COLUMNS, "ambiguous"),
          resolve.shouted_places(runs, dicts)],
         how="vertical_relaxed",
     )
-    merged = resolve.combine(gaz.cache(), found.cache())
+    # Cached: coreference reads the merged mentions twice (full names, and every mention).
+    merged = resolve.combine(gaz.cache(), found.cache()).cache()
     actor = pl.concat_str(pl.col("country_code").fill_null(""), pl.col("role_code").fill_null(""))
     return (
-        _assign_sentences(resolve.spread_codes(merged), sentences_lf)
+        _assign_sentences(spread_codes(corefer(merged)), sentences_lf, index)
         .with_columns(
             mention_id=stable_id("article_id", "start", "end", prefix="mention"),
             actor_code=pl.when(actor != "").then(actor),
             demonym=pl.col("demonym").fill_null(False),
             metonym=pl.col("metonym").fill_null(False),
         )
+        # `_art` orders articles as article_id does.
+        .sort(ART, "start", "end")
         .select(MENTION_COLUMNS)
-        .sort("article_id", "start", "end")
     )
 
 

