@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
+from toolkit.recipe import SHARD_SIZE
+
 COUNTRIES = [
     ("Russia", "Russian"), ("Ukraine", "Ukrainian"), ("North Korea", "North Korean"),
     ("the United States", "American"), ("China", "Chinese"), ("Iran", "Iranian"), ("Israel", "Israeli"),
@@ -88,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--out", default="build/bench")
-    parser.add_argument("--shard-size", type=int, default=2000, help="documents per shard")
+    parser.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="documents per shard")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes working on shards")
     parser.add_argument("--no-events", action="store_true", help="build without the event stage ([events] code = false)")
     args = parser.parse_args(argv)
