@@ -265,7 +265,9 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     after = between(pl.col("v_end"), pl.col("a1_start")).str.replace_all(_QUOTES, "")
     by_words = after.str.extract(_BY_GAP, 1)
     inside = pl.col("a1_start") <= pl.col("v_end")
-    m = m.with_columns(_by=by_words.is_not_null(), _by_noun=(by_words.str.len_chars() > 0).fill_null(False)).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by"))))
+    m = m.with_columns(
+        _by=by_words.is_not_null(), _by_noun=(by_words.str.len_chars() > 0).fill_null(False)
+    ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by"))))
     passive_voice = between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_PASSIVE_AUX)
     # "by" right after the verb is its agent ("attacked by X"); after a noun ("condemned an attack by X")
     # it names the noun's agent, which is what the act is aimed at: the target.

@@ -38,7 +38,8 @@ def check_patterns(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     table = table.select(pl.col(c).cast(t) for c, t in PATTERN_SCHEMA.items())
     if table["pattern"].null_count() or table["cameo_code"].null_count():
         raise DictionaryError(f"{origin}: every row needs a pattern and a cameo_code")
-    unknown = table.filter(~pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()) & (pl.col("cameo_code") != NO_EVENT))
+    known = pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()) | (pl.col("cameo_code") == NO_EVENT)
+    unknown = table.filter(~known)
     bad_roles = table.filter(~pl.col("roles").is_in(ROLES))
     if unknown.height or bad_roles.height:
         raise DictionaryError(
