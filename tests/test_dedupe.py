@@ -201,3 +201,12 @@ def test_exact_jaccard_keeps_only_pairs_at_or_above_the_threshold():
     pairs = pl.DataFrame({"a": [0, 0, 1], "b": [1, 2, 2]}, schema={"a": pl.UInt32, "b": pl.UInt32})
     kept = exact_jaccard(pairs, frame, shingle_size=5, threshold=0.8)
     assert kept.rows() == [(0, 1)]  # 91 of 96 shingles shared; the half-copy shares 46 of 146
+
+
+def test_a_chunk_of_exact_copies_only_is_signed_as_nothing():
+    rnd = random.Random(11)
+    texts = [" ".join(rnd.sample(VOCAB, 60)) for _ in range(3)]
+    # Chunks of two: the second chunk holds only copies of the first chunk's articles.
+    arts, docs = _text_frames([texts[0], texts[1], texts[0], texts[1], texts[2]])
+    out = mark_duplicates(arts, docs, chunk_size=2).collect().sort("article_id")
+    assert out["duplicate_of"].to_list() == [None, None, "a000", "a001", None]

@@ -152,6 +152,9 @@ def shingles(texts: pl.DataFrame, shingle_size: int) -> pl.LazyFrame:
 def signatures(texts: pl.DataFrame, *, shingle_size: int, num_perm: int) -> pl.DataFrame:
     """One row per text with at least `shingle_size` words: `_ord` and MinHash values `m0`…; others dropped."""
     p = num_perm
+    # A chunk whose articles all repeat earlier content has no text to sign.
+    if texts.height == 0:
+        return pl.DataFrame(schema={"_ord": texts.schema["_ord"], **{f"m{i}": _U64 for i in range(p)}})
     # Slot of a bin in a flat array holding each text's bins twice, so that a backward fill wraps round.
     mins = (
         shingles(texts, shingle_size).group_by(slot=pl.col("_row") * (2 * p) + pl.col("s") % p)
