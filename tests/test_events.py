@@ -177,6 +177,28 @@ def test_recipe_patterns_reach_the_events(tmp_path):
     assert codes_of(found) == [("CHL", "PER", "1244")]
 
 
+def test_sports_reports_give_no_events_but_politics_about_sport_does():
+    match = (
+        "Wales travel to Edinburgh to face Scotland in the Six Nations. The fly-half kicked two goals as the "
+        "league leaders won the match, and the coach praised the squad after the final whistle at the stadium."
+    )
+    politics = "Russia imposed sanctions on Poland after the football match, officials said."
+    found = run([match, politics], ["a0", "a1"])
+    assert found["article_id"].to_list() == ["a1"]
+    assert found["cameo_code"].to_list() == ["163"]
+
+
+def test_demand_as_the_noun_of_economics_is_not_a_demand():
+    assert run(["China grew on domestic demand.", "Slowing demand in Japan hurt Korea."]).height == 0
+    assert one("Iran demanded an apology from Britain.")["cameo_code"] == "100"
+    assert one("Russia demands the return of diplomats from Poland.")["target_code"] == "POL"
+
+
+def test_thanks_to_is_not_praise():
+    assert run(["France won the vote thanks to Germany."]).filter(pl.col("cameo_code") == "051").height == 0
+    assert one("France thanked Germany for its help.")["cameo_code"] == "051"
+
+
 def test_an_invitation_to_visit_is_a_visit_by_the_invited_side():
     # China and Beijing (one country, "to visit" between) stay two actors: an act is not a title.
     found = run(["Brazil's president accepted an invitation from China to visit Beijing next year."])

@@ -79,6 +79,8 @@ LIMITATIONS = (
     "rather than a parser; paraphrases outside the patterns are missed and distant actors can be wrong.",
     "Article and sentence segmentation is heuristic; unusual layouts can split or merge articles.",
     "Fact boxes, captions and other fragments are kept as fragments but yield no entities or events.",
+    "Sports reports (articles dense in sport-only words) yield no events: their team names read as "
+    "countries. Other articles about sport can still yield false events.",
 )
 
 
