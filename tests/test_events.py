@@ -188,6 +188,14 @@ def test_sports_reports_give_no_events_but_politics_about_sport_does():
     assert found["cameo_code"].to_list() == ["163"]
 
 
+def test_a_passive_without_an_agent_names_no_source():
+    # Who arrested or accused is not said: the subject is the target, and an act needs a source.
+    assert run(["A British opposition leader was arrested on Monday.", "The Spanish banker is accused of fraud."]).height == 0
+    assert codes_of(run(["Iran was attacked by Iraq.", "Russia is attacking Ukraine."])) == [
+        ("IRQ", "IRN", "190"), ("RUS", "UKR", "190"),
+    ]
+
+
 def test_demand_as_the_noun_of_economics_is_not_a_demand():
     assert run(["China grew on domestic demand.", "Slowing demand in Japan hurt Korea."]).height == 0
     assert one("Iran demanded an apology from Britain.")["cameo_code"] == "100"

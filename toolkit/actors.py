@@ -42,6 +42,7 @@ _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
 _INFINITIVE_GAP = r"(?i)^\s+to\s+$"
 _PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
+_PARTICIPLE = r"(?i)^(?:\w+(?:ed|en|wn)|shot|hit|struck|held|met|sent|sold|caught|fought|kept|told|thrown|put)\b"
 _TITLE_GAP = r"^\s+(?:[\p{L}.'’-]+\s+){1,3}$"
 # A mention led by its agent: "ambassadors of Arnor", "officials in Fornost", "soldiers from the Shire".
 _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p{Lu}"
@@ -272,8 +273,12 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # "by" right after the verb is its agent ("attacked by X"); after a noun ("condemned an attack by X")
     # it names the noun's agent, which is what the act is aimed at: the target.
     noun_agent = pl.col("_by_noun") & ~passive_voice
+    # "X was arrested", "X is accused of": the subject undergoes the act. Without a "by" the text does
+    # not say who acted, and a sourceless act is not an event ("is attacking" stays active).
+    participle = between(pl.col("v_start"), pl.col("v_end")).str.contains(_PARTICIPLE)
     role = (
         pl.when((pl.col("roles") == "forward") & pl.col("_by") & ~noun_agent).then(pl.lit("passive"))
+        .when((pl.col("roles") == "forward") & passive_voice & participle).then(pl.lit("passive"))
         .otherwise(pl.col("roles"))
     )
     # A pair is every member of the subject group (with the group before it when it stands alone).
