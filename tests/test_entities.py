@@ -317,3 +317,16 @@ def test_malformed_agent_file_is_refused_naming_the_problem(tmp_path, content, p
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DictionaryError, match=problem):
         load_dictionaries(agents=[path])
+
+
+def test_a_place_name_used_as_a_surname_is_the_person():
+    found = run([
+        "Liberal Democrat leader Charles Kennedy toured Leicester. On Tuesday Mr Kennedy spoke.",
+        "Mr Kennedy criticised Mr Jordan.",
+        "Kennedy is a district of Bogota.",
+    ])
+    kinds = {(r["article_id"], r["surface"]): (r["kind"], r["method"]) for r in found.iter_rows(named=True)}
+    assert kinds[("a0", "Kennedy")] == ("person", "coreference")
+    assert kinds[("a0", "Leicester")][0] == "place"
+    assert kinds[("a1", "Kennedy")] == ("person", "honorific") and kinds[("a1", "Jordan")][0] == "person"
+    assert kinds[("a2", "Kennedy")][0] == "place"

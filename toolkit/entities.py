@@ -14,7 +14,7 @@ from typing import Protocol
 import polars as pl
 
 from toolkit import people, resolve
-from toolkit.dictionaries import Dictionaries, shipped
+from toolkit.dictionaries import Dictionaries, canonical_key, shipped
 from toolkit.gazetteer import KIND_COUNTRY, country_entity_id, country_gazetteer, geo_attributes
 from toolkit.ids import stable_id
 from toolkit.resolve import ART
@@ -60,8 +60,10 @@ def corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
         & ~pl.col("metonym")
         & (pl.col("method") != "dictionary")
     )
-    joined = lf.with_columns(_short=short).join(
-        full, left_on=[ART, pl.col("key")], right_on=[ART, "tok"], how="left", maintain_order="left"
+    # A place's key is its GeoNames id: the words of the surface are what a surname shares.
+    word = pl.when(pl.col("kind") == "place").then(canonical_key(pl.col("surface"))).otherwise(pl.col("key"))
+    joined = lf.with_columns(_short=short, _word=word).join(
+        full, left_on=[ART, "_word"], right_on=[ART, "tok"], how="left", maintain_order="left"
     )
     hit = pl.col("_short") & pl.col("_f_id").is_not_null()
     return (
@@ -74,7 +76,7 @@ def corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
             method=pl.when(hit).then(pl.lit("coreference")).otherwise(pl.col("method")),
         )
         .filter(pl.col("kind").is_not_null())
-        .drop("_short", "_f_id", "_f_key", "_f_name")
+        .drop("_short", "_word", "_f_id", "_f_key", "_f_name")
     )
 
 

@@ -285,8 +285,13 @@ def combine(gaz: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     # The frames cached below each feed several joins; `kept` filters leave those caches intact.
     person = pl.col("kind") == "person"
     titles = kept(names, person).select(*SPAN, _t_country="country_code", _t_role="role_code")
+    # A place or country name right after an honorific or a title is a surname ("Mr Kennedy", "Ms
+    # Georgia"): the person candidate of that very span replaces the gazetteer match.
+    addressed = kept(names, person & pl.col("method").is_in(["honorific", "title"])).select(SPAN)
+    surnames = kept(gaz, pl.col("kind").is_in(["place", "country"])).join(addressed, on=SPAN, how="semi")
     gaz = (
-        gaz.join(titles, on=SPAN, how="left", maintain_order="left")
+        gaz.join(surnames.select(SPAN), on=SPAN, how="anti", maintain_order="left")
+        .join(titles, on=SPAN, how="left", maintain_order="left")
         .with_columns(
             country_code=pl.when(person).then(pl.coalesce("_t_country", "country_code")).otherwise(pl.col("country_code")),
             role_code=pl.when(person).then(pl.coalesce("_t_role", "role_code")).otherwise(pl.col("role_code")),
