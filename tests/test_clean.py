@@ -17,7 +17,9 @@ from toolkit.clean import (
     clean_documents,
     decode_factbox,
     fast_regex,
+    headline_run,
     html_unescape,
+    key_value,
     line_features,
     normalize_text,
     url_decode,
@@ -152,3 +154,18 @@ def test_fast_regex_keeps_matches_with_ascii_word_boundaries():
     assert _apply(lambda e: e.str.contains(fast_regex(r"(?i)\bread more\b")), ["Read more", "unread more"]) == [
         True, False
     ]
+
+
+# The patterns headline_run and key_value replace; a counted repeat over Unicode classes costs
+# milliseconds to compile, which every shard paid again.
+_HEADLINE_RUN = r"^(?:[\p{Lu}\p{N}][\p{L}\p{N}'’:,.&-]*\s+){8}"
+_KEY_VALUE = r"^\p{Lu}[\p{L}\p{N} /&'().-]{0,40}:\s+\S"
+_LABELS = st.text(alphabet="AaÉé1 :\t’'.,&-()/|\u00a0\u2003", max_size=60)
+_WORDS = st.lists(st.sampled_from(["A", "Ab", "1x", "É.", "Aa:", "a", "(A", "X-y", "Q’s", "b" * 20]), max_size=12)
+
+
+@given(st.lists(st.one_of(_LABELS, _WORDS.map(" ".join), _WORDS.map(lambda w: " ".join(w) + ": value")), max_size=20))
+def test_headline_run_and_key_value_match_their_bounded_patterns(texts):
+    texts = [*texts, None, "A" + "b" * 40 + ": x", "A" + "b" * 41 + ": x"]
+    assert _apply(headline_run, texts) == _apply(lambda e: e.str.contains(_HEADLINE_RUN), texts)
+    assert _apply(key_value, texts) == _apply(lambda e: e.str.contains(_KEY_VALUE), texts)

@@ -411,3 +411,41 @@ def test_a_folder_without_a_manifest_says_what_to_do(tmp_path):
 def test_a_lazy_frame_is_refused_because_pandera_would_only_check_its_dtypes():
     with pytest.raises(FrameSchemaError, match="collected"):
         validate_table(dataset()["events"].lazy(), "events")  # type: ignore[arg-type]
+
+
+# ---- the one-collect pre-check that lets clean frames skip pandera -------------------------------
+
+
+@given(valid_tables(), st.data())
+def test_precheck_passes_exactly_the_frames_pandera_accepts(case, data):
+    import pandera.polars as pa
+
+    from toolkit.precheck import passes
+    from toolkit.schema import pandera_schema
+
+    table, df = case
+    if data.draw(st.booleans()):
+        column, value = data.draw(st.sampled_from(_spoilers(table)))
+        spoilt = data.draw(st.lists(st.booleans(), min_size=df.height, max_size=df.height))
+        df = df.with_columns(
+            pl.when(pl.Series(spoilt, dtype=pl.Boolean)).then(pl.lit(value, dtype=df.schema[column]))
+            .otherwise(pl.col(column)).alias(column)
+        )
+    if data.draw(st.booleans()) and df.height:
+        df = pl.concat([df, df.head(1)])  # a duplicate key
+    try:
+        pandera_schema(table).validate(df, lazy=True)
+        accepted = True
+    except pa.errors.SchemaErrors:
+        accepted = False
+    assert passes(df, table) == accepted
+
+
+def test_precheck_leaves_frames_with_other_columns_or_dtypes_to_pandera():
+    from toolkit.precheck import passes
+
+    df = dataset()["articles"]
+    assert passes(df, "articles")
+    assert not passes(df.select(reversed(df.columns)), "articles")
+    assert not passes(df.with_columns(pl.col("position").cast(pl.Int32)), "articles")
+    assert not passes(df.drop("title"), "articles")

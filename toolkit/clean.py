@@ -201,9 +201,15 @@ _COMMENTS_INLINE = (
     r"|\bleave a (?:comment|reply)\b|\bcomments? feed\b"
 )
 _BOILERPLATE_INLINE = r"(?i)\bclick to (?:share|email|print)\b|\(opens in (?:a )?new window\)"
+# polars keeps 32 compiled regexes per thread, so a shard compiles each pattern again: a counted
+# repeat of a Unicode class compiles to a large automaton (~8 ms for `\p{Lu}[...]{0,40}:`), hence
+# the two patterns below are an unbounded run plus a test on what it matched.
 # Title Case over the first eight words opens a teaser headline ("Police: 2 In Custody After Death Of ...").
-_HEADLINE_RUN = r"^(?:[\p{Lu}\p{N}][\p{L}\p{N}'’:,.&-]*\s+){8}"
-_KEY_VALUE = r"^\p{Lu}[\p{L}\p{N} /&'().-]{0,40}:\s+\S"
+_EIGHT_WORDS = r"^((?:\S+\s+){8})"
+_HEADLINE_WORDS = r"^(?:[\p{Lu}\p{N}][\p{L}\p{N}'’:,.&-]*\s+)+$"
+# "Label: value" with a label of at most 41 characters (the label cannot hold ":").
+_KEY_VALUE_LABEL = r"^(\p{Lu}[\p{L}\p{N} /&'().-]*):\s+\S"
+_KEY_VALUE_MAX_LABEL = 41
 _LIST_ITEM = r"^(?:[-–—•*·▪●]|\d{1,2}[.)])\s+\S"
 
 
@@ -219,6 +225,21 @@ def _flag(pattern: str) -> pl.Expr:
 def has_caption_mark(expr: pl.Expr) -> pl.Expr:
     """True where the text holds a photo credit or caption marker ("(photo: ...)", "Getty Images")."""
     return expr.str.contains(fast_regex(_CAPTION_MARK))
+
+
+def _found(s: pl.Expr, test: pl.Expr) -> pl.Expr:
+    """`test` on a value extracted from `s`, False where nothing was extracted (null where `s` is)."""
+    return pl.when(s.is_not_null()).then(test.fill_null(False))
+
+
+def headline_run(s: pl.Expr) -> pl.Expr:
+    """True where the first eight words of `s` open in upper case or a digit (Title Case teasers)."""
+    return _found(s, s.str.extract(_EIGHT_WORDS).str.contains(_HEADLINE_WORDS))
+
+
+def key_value(s: pl.Expr) -> pl.Expr:
+    """True where `s` opens with a capitalised label of at most 41 characters, ": " and a value."""
+    return _found(s, s.str.extract(_KEY_VALUE_LABEL).str.len_chars() <= _KEY_VALUE_MAX_LABEL)
 
 
 def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
@@ -238,8 +259,8 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
         enc=(n_esc > 0)
         & (~s.str.contains(" ", literal=True) | ((n_esc >= 3) & (n_esc * 15 >= s.str.len_chars()))),
         ends=_flag(_PROSE_END),
-        listy=(capitalised > _CAPITALISED_SHARE * words) | _flag(_LINK_LIKE) | _flag(_HEADLINE_RUN),
-        kv=_flag(_KEY_VALUE),
+        listy=(capitalised > _CAPITALISED_SHARE * words) | _flag(_LINK_LIKE) | headline_run(s),
+        kv=key_value(s),
         list_item=_flag(_LIST_ITEM),
         byline=_flag(_BYLINE),
         related=_flag(_RELATED) & short,

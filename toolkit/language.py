@@ -48,7 +48,8 @@ def detect_language(
     sample = (
         articles.select(
             sample=pl.col("text").fill_null("").str.slice(0, max_chars).str.replace_all(_UNREADABLE, " "),
-            letters=pl.col("text").fill_null("").str.slice(0, max_chars).str.count_matches(r"\p{L}"),
+            # Deleting the runs of non-letters counts the letters faster than matching each letter.
+            letters=pl.col("text").fill_null("").str.slice(0, max_chars).str.replace_all(r"\P{L}+", "").str.len_chars(),
         )
     )
     texts = sample["sample"].to_list()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandera.polars as pa
@@ -19,6 +20,7 @@ import polars as pl
 
 from toolkit.errors import DatasetError, FrameSchemaError
 from toolkit.ids import stable_id
+from toolkit.precheck import passes
 from toolkit.schema import (
     TABLES,
     empty_frame,
@@ -47,8 +49,20 @@ _ID_PATTERN = r"^[0-9a-f]{32}$"
 _SPAN_BOUNDS = "start/end outside the text (need 0 <= start < end <= length)"
 
 
+@cache
+def _empty_rejects() -> pl.DataFrame:
+    return empty_frame("rejects")
+
+
+def _no_rejects() -> pl.DataFrame:
+    """An empty rejects frame; a copy of a cached one, as building it from the schema costs more."""
+    return _empty_rejects().clone()
+
+
 def _rejects(rows: pl.DataFrame, table: str, reason: str | pl.Expr, detail: str | pl.Expr) -> pl.DataFrame:
     """Rejects rows (rejects schema) for `rows` of `table`; one row per (key, reason)."""
+    if rows.height == 0:  # most cross-table rules find nothing: skip building an empty frame
+        return _no_rejects()
     columns = [c for c in polars_schema(table) if c in rows.columns]
     payload = pl.struct(sorted(columns)).struct.json_encode()
     key = pl.concat_str([pl.col(c).cast(pl.String) for c in primary_key(table)], separator="|")
@@ -82,9 +96,11 @@ def validate_table(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataF
     if not isinstance(df, pl.DataFrame):
         # pandera checks only names and dtypes of a LazyFrame: bad rows would pass unseen.
         raise FrameSchemaError(f"{table}: validate_table needs a collected DataFrame, got {type(df).__name__}")
+    if passes(df, table):  # one collect instead of pandera's many; pandera judges anything else
+        return df, _no_rejects()
     try:
         pandera_schema(table).validate(df, lazy=True)
-        return df, empty_frame("rejects")
+        return df, _no_rejects()
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     check_name = pl.col("check").str.extract(r"^(\w+)")
@@ -126,13 +142,17 @@ def validate_table(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataF
 
 def _drop_rows(indexed: pl.DataFrame, gone: pl.DataFrame) -> pl.DataFrame:
     """`indexed` without the rows numbered in `gone`."""
+    if gone.height == 0:  # the usual case; the anti join would cost a collect for nothing
+        return indexed
     return indexed.join(gone.select(_ROW), on=_ROW, how="anti", maintain_order="left")
 
 
 def _orphans(indexed: pl.DataFrame, fields: list[str], parent: pl.DataFrame, parents: list[str]) -> pl.DataFrame:
     """Rows whose non-null foreign key has no row in `parent` (a null in the key exempts a row)."""
-    keys = parent.select([pl.col(p).alias(f) for f, p in zip(fields, parents)]).unique()
     complete = indexed.filter(pl.all_horizontal(pl.col(fields).is_not_null()))
+    if complete.height == 0:  # e.g. duplicate_of before deduplication: no key to look up
+        return complete
+    keys = parent.select([pl.col(p).alias(f) for f, p in zip(fields, parents)]).unique()
     return complete.join(keys, on=fields, how="anti", maintain_order="left")
 
 
@@ -159,7 +179,7 @@ def cross_table(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame
     with it. A foreign key to a table not in `tables` is not checked (shards lack corpus-wide tables).
     """
     out: dict[str, pl.DataFrame] = {}
-    found = [empty_frame("rejects")]
+    found = [_no_rejects()]
     for table in TABLES:
         if table not in tables:
             continue
@@ -200,12 +220,12 @@ def validate_tables(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataF
     under "rejects", ready to write.
     """
     cleaned: dict[str, pl.DataFrame] = {}
-    found = [empty_frame("rejects")]
+    found = [_no_rejects()]
     for table in TABLES:
         if table in tables:
             cleaned[table], rejected = validate_table(tables[table], table)
             found.append(rejected)
-    existing = cleaned.pop("rejects", empty_frame("rejects"))
+    existing = cleaned.pop("rejects", _no_rejects())
     cleaned, crossed = cross_table(cleaned)
     rejects = _tidy(pl.concat([existing, *found, crossed]))
     cleaned["rejects"] = rejects
