@@ -88,7 +88,7 @@ def test_actor_in_another_clause_is_not_the_source():
 def test_codes_quad_class_and_goldstein_come_from_the_code_table():
     found = run([
         "Russia launched air strikes on Ukraine. Israel imposed sanctions on Iran. China criticised Japan.",
-        "France met with Germany. Chile condemned Peru. Egypt hosted Jordan.",
+        "France met with Germany. Chile condemned Peru. Egypt hosted Qatari negotiators.",
     ])
     assert found.height == 6
     table = cameo_table().select("cameo_code", "root_code", "quad_class", "goldstein", "plover_type")
@@ -136,7 +136,8 @@ def test_events_frame_follows_the_contract():
 
 def test_verb_dictionary_codes_exist_in_the_code_table():
     verbs = events.verb_table()
-    assert verbs["cameo_code"].is_in(cameo_table()["cameo_code"].implode()).all()
+    # "---" rows mark uses of a verb that are no event ("the visiting team"): they code nothing.
+    assert (verbs["cameo_code"].is_in(cameo_table()["cameo_code"].implode()) | (verbs["cameo_code"] == "---")).all()
     assert set(verbs["roles"]) <= set(events.ROLES)
 
 
@@ -277,3 +278,48 @@ def test_seed_fact_boxes_give_no_events(seed_build):
     for row in seed_build.iter_rows(named=True):
         assert row["article_text"][row["start"]:row["end"]] == row["text"]
         assert row["text"] not in row["factboxes"]
+
+
+# General-news readings (toolkit/clauses.py and the "---" rows of verbs.tsv); sentences written for these tests.
+
+def test_an_attack_on_plans_is_verbal_criticism_not_force():
+    assert run(["Chile attacked the new tax plans."]).select("cameo_code", "source_code", "target_code").rows() == [
+        ("111", "CHL", None)
+    ]
+    assert run(["Chile attacked Peru."]).select("cameo_code").item() == "190"
+
+
+def test_an_attack_in_a_scene_of_force_stays_force():
+    row = one("Chilean troops attacked the border posts overnight, killing two guards.")
+    assert (row["cameo_code"], row["source_code"]) == ("190", "CHL")
+
+
+def test_a_raid_or_bombardment_without_force_is_no_event():
+    assert run(["Chile raided the archives of the museum.", "Peru was bombarded by fans of the singer."]).height == 0
+
+
+def test_a_visit_meeting_or_hosting_without_a_target_is_no_event():
+    texts = ["Canada went to the polls in March.", "Canada hosted the festival.", "Canada has met its budget goals."]
+    assert run(texts).height == 0
+    assert run(["Canada hosted Mexico."]).select("cameo_code", "source_code", "target_code").rows() == [
+        ("043", "CAN", "MEX")
+    ]
+
+
+def test_participles_used_as_adjectives_are_no_event():
+    texts = ["Peru is the defending champion.", "Chile praised the life-threatening rescue in Peru.",
+             "Mexico blocked visits from overseas users."]
+    found = run(texts)
+    # Only the praise is an act: no defence (052), threat (130) or visit (042).
+    assert found.select("cameo_code").rows() == [("051",)]
+    row = one("The visiting Chilean delegation praised Peru.")
+    assert (row["cameo_code"], row["source_code"], row["target_code"]) == ("051", "CHL", "PER")
+
+
+def test_destroying_files_and_sanctioning_as_approval_are_no_coercion():
+    assert run(["Chile destroyed the files.", "A resolution sanctioning military action was passed by Chile."]).height == 0
+    assert run(["Chile destroyed the bridges of Peru."]).select("cameo_code").item() == "1712"
+
+
+def test_the_noun_jails_is_no_arrest():
+    assert run(["Chile said the state of Peru's jails was poor."]).filter(pl.col("root_code") == "17").height == 0

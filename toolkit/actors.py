@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit import clauses
+
 # A list separator ("," "and" "or" "nor"), then at most "the" and two lower-case words ("and the evil
 # awful Gondor", "and its ally Belarus").
 _COMPOUND_GAP = r"^\s*(?:,\s*(?:(?:and|or|nor|&)\s+)?|(?:and|or|nor|&)\s+)(?:the\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
@@ -110,8 +112,18 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
         & (pl.col("code").str.len_chars() > 3)
     )
     # A sentence's first mention always starts a group, so one running count numbers groups corpus-wide.
+    # A name modifying a noun it does not stand for ("UK gamers") keeps its place but is no actor.
+    adjective = pl.col("demonym").fill_null(False) | surface.str.contains(r"^\p{Lu}{2,3}$")
+    mod = clauses.modifies_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("end"), pl.col("_next_v"), adjective)
     return (
-        heads.with_columns(new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64))
+        heads.with_columns(
+            new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64),
+            code=pl.when(mod).then(None).otherwise(pl.col("code")),
+            entity_id=pl.when(mod).then(None).otherwise(pl.col("entity_id")),
+            _headless=clauses.after_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("start"))
+            & (pl.col("kind") != "person").fill_null(True)
+            & ~pl.col("s_text").str.slice(pl.col("end") - pl.col("s_begin"), 2).str.contains("^['’]s"),
+        )
         .with_columns(grp=pl.col("new").cum_sum())
         # The first member's agent, carried down its group: a fill from each group's first row (never null
         # as a struct) stays inside the group.
@@ -124,7 +136,7 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
             pl.col("_sid").first(),
             g_start=pl.col("start").min(),
             g_end=pl.col("end").max(),
-            members=pl.struct(id="entity_id", code="code", start="start"),
+            members=pl.struct(id="entity_id", code="code", start="start", kind="kind", headless="_headless"),
         )
         .drop("grp")
     )
@@ -228,7 +240,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     m = m.with_columns(_drop(
         "b1",
         subject_gap.str.contains(_CLAUSE_BREAK)
-        | (subject_gap.str.contains(_PRONOUN) & ~subject_gap.str.contains(_SPEAKER_PRONOUN)),
+        | (subject_gap.str.contains(_PRONOUN) & ~subject_gap.str.contains(_SPEAKER_PRONOUN))
+        | clauses.relative_subject(subject_gap),
     ))
     # A verb joined by "and" to the act before it shares that act's subject ("X condemned the attack and
     # promised aid to Y"): the subject of the sentence's previous act, when there is one.
@@ -300,7 +313,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .when(role == "between").then(pl.col("a1_members"))
     )
     return (
-        m.with_columns(_src=src, _tgt=tgt)
+        m.with_columns(_src=src, _tgt=tgt, _role=role)
         .drop_nulls("_src")
         .explode("_src")
         .explode("_tgt")
@@ -308,8 +321,12 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .filter(pl.col("_tgt").is_null() | (pl.col("_tgt").struct.field("start") < pl.col("_next_start"))
                 | (pl.col("_tgt").struct.field("start") < pl.col("v_end")))
         .with_columns(
-            source_id=pl.col("_src").struct.field("id"), source_code=pl.col("_src").struct.field("code"),
+            source_id=pl.col("_src").struct.field("id"),
+            # A mention after a noun and a preposition is no subject: it names no source.
+            source_code=pl.when(pl.col("_src").struct.field("headless") & (pl.col("_role") == "forward")).then(None)
+            .otherwise(pl.col("_src").struct.field("code")),
             target_id=pl.col("_tgt").struct.field("id"), target_code=pl.col("_tgt").struct.field("code"),
+            target_kind=pl.col("_tgt").struct.field("kind"),
         )
         # An actor acting on itself is a misreading (in a pair every member acts on every other; otherwise
         # the object found is the subject's own entity, "Eriadori … a visit to Eriador"): dropped.
@@ -321,5 +338,5 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         # the sentence (one phrase coded both ways, "renewed ties" forward and as a pair).
         .filter(pl.col("target_id").is_not_null()
                 | ~pl.col("target_id").is_not_null().any().over("_sid", "cameo_code", "source_id"))
-        .drop("_src", "_tgt", "_by", "_by_noun", "_prev_end", "_next_start", "_inherit", "_and_len")
+        .drop("_src", "_tgt", "_role", "_by", "_by_noun", "_prev_end", "_next_start", "_inherit", "_and_len")
     )

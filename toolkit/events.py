@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from toolkit import actors, clusters, dates, modality
+from toolkit import actors, clauses, clusters, dates, modality
+from toolkit.clean import fast_regex
 from toolkit.codes import cameo_table
 from toolkit.ids import stable_id
 from toolkit.patterns import NO_EVENT, ROLES, load_patterns, pattern_table
@@ -80,7 +81,7 @@ def _sentence_frame(
 def sports_reports(articles_lf: pl.LazyFrame) -> pl.LazyFrame:
     """article_id of the articles that read as sports reports (see the module docstring)."""
     return (
-        articles_lf.select("article_id", "text", _n=pl.col("text").str.count_matches(_SPORT_WORDS))
+        articles_lf.select("article_id", "text", _n=pl.col("text").str.count_matches(fast_regex(_SPORT_WORDS)))
         .filter(pl.col("_n") >= _SPORT_MIN_WORDS)
         # Words are counted only in the few articles that get this far.
         .filter(pl.col("_n") >= _SPORT_SHARE * pl.col("text").str.count_matches(r"\w+"))
@@ -93,6 +94,7 @@ def _mention_frame(mentions_lf: pl.LazyFrame) -> pl.LazyFrame:
     names = mentions_lf.collect_schema().names()
     optional = {
         "actor_code": pl.Utf8, "role_code": pl.Utf8, "country_code": pl.Utf8, "kind": pl.Utf8,
+        "demonym": pl.Boolean,
     }
     cols = [pl.col(c) if c in names else pl.lit(None, dtype=t).alias(c) for c, t in optional.items()]
     return (
@@ -151,6 +153,19 @@ def events(
     )
     # The groups are read three times by `assign` (subject, the group before it, object): cached.
     coded = actors.assign(found, actors.groups(ments, sent, found).cache())
+    # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting
+    # needs someone visited or met (see `toolkit.clauses`).
+    trigger = actors.between(pl.col("v_start"), pl.col("v_end"))
+    violent = (
+        clauses.force_context(pl.col("s_text"), pl.col("start"), pl.col("v_start"), pl.col("v_end"))
+        | (pl.col("target_kind").is_in(["country", "place"]) & pl.col("target_id").is_not_null()).fill_null(False)
+        | clauses.armed(pl.col("source_code")) | clauses.armed(pl.col("target_code"))
+    )
+    coded = (
+        coded.with_columns(cameo_code=clauses.recode_force(trigger, violent))
+        .drop_nulls("cameo_code")
+        .filter(~clauses.lacks_needed_target())
+    )
     before_verb = actors.between(pl.col("start"), pl.col("v_start"))
     clause = before_verb.str.slice(modality.clause_start(pl.col("s_text"), before_verb))
     subject_end = pl.max_horizontal(pl.col("b1_end").fill_null(pl.col("start")), pl.col("start"))
