@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit import entities, events, segment
 from toolkit.codes import cameo_table
+
+from .test_events import run
 
 _ACTORS = [
     "Russia", "Ukraine", "North Korea", "the United States", "Israel", "Syria", "Iran", "China",
@@ -50,15 +50,6 @@ articles = st.lists(
 )
 
 
-def code(texts: list[str], ids: list[str], published: list[dt.datetime | None]) -> pl.DataFrame:
-    arts = pl.LazyFrame(
-        {"article_id": ids, "text": texts, "published_at": published},
-        schema={"article_id": pl.Utf8, "text": pl.Utf8, "published_at": pl.Datetime("us", "UTC")},
-    )
-    sents = segment.sentences(arts).collect().lazy()
-    return events.events(arts, sents, entities.mentions(arts, sents).collect().lazy()).collect()
-
-
 # Each example runs the whole entity and event stages: a few dozen examples cover the grammar above.
 @settings(max_examples=25)
 @given(articles, st.randoms(use_true_random=False))
@@ -66,7 +57,7 @@ def test_events_hold_their_properties_under_any_article_order(arts, rng):
     ids = [f"article-{i}" for i in range(len(arts))]
     texts = [t for t, _ in arts]
     published = [p for _, p in arts]
-    found = code(texts, ids, published)
+    found = run(texts, ids, published)
 
     by_id = dict(zip(ids, texts, strict=True))
     for row in found.iter_rows(named=True):
@@ -87,5 +78,5 @@ def test_events_hold_their_properties_under_any_article_order(arts, rng):
 
     order = list(range(len(arts)))
     rng.shuffle(order)
-    shuffled = code([texts[i] for i in order], [ids[i] for i in order], [published[i] for i in order])
+    shuffled = run([texts[i] for i in order], [ids[i] for i in order], [published[i] for i in order])
     assert shuffled.sort("event_id").equals(found.sort("event_id"))
