@@ -122,7 +122,9 @@ def load_recipe(path: Path) -> Recipe:
     shard_size = build.get("shard_size", SHARD_SIZE)
     if not isinstance(shard_size, int) or shard_size < 1:
         raise RecipeError(f"{path}: [build] shard_size must be a positive integer")
-    code_events = raw.get("events", {}).get("code", True) if isinstance(raw.get("events"), dict) else True
+    # `_files` below checks that [events] is a table with known keys; here only its switch is read.
+    patterns = _files(path, raw, "events", "patterns", ("patterns", "code"))
+    code_events = raw.get("events", {}).get("code", True)
     if not isinstance(code_events, bool):
         raise RecipeError(f"{path}: [events] code must be true or false, not {code_events!r}")
     base = path.parent
@@ -141,7 +143,7 @@ def load_recipe(path: Path) -> Recipe:
         dedupe=_section(path, raw, "dedupe", Dedupe),
         actors=_files(path, raw, "entities", "actors", ("actors", "agents")),
         agents=_files(path, raw, "entities", "agents", ("actors", "agents")),
-        patterns=_files(path, raw, "events", "patterns", ("patterns", "code")),
+        patterns=patterns,
         code_events=code_events,
     )
 
