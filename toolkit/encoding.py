@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import CompressionError
 
 COMPRESSIONS = {".gz": "gzip", ".zst": "zstd"}
 
@@ -60,10 +60,6 @@ class Decoded:
     encoding: str | None
     reason: str | None = None
     detail: str | None = None
-
-
-class CompressionError(ToolkitError, ValueError):
-    """A compressed input whose bytes do not decompress (truncated or not really compressed)."""
 
 
 def compression(path: Path) -> str | None:

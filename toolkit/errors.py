@@ -15,6 +15,22 @@ class InputError(ToolkitError, FileNotFoundError):
     """An input path given to a build does not exist or has a format the toolkit cannot read."""
 
 
+class OutputError(ToolkitError, FileExistsError):
+    """`--out` names a folder the toolkit may not replace: not a dataset it built, or one holding inputs."""
+
+
+class BuildLockedError(ToolkitError, BlockingIOError):
+    """Another build is writing the same `--out` folder right now."""
+
+
+class CompressionError(ToolkitError, ValueError):
+    """A compressed input whose bytes do not decompress (truncated or not really compressed)."""
+
+
+class TooLargeError(ToolkitError, ValueError):
+    """An input that would grow past a configured size limit (decompressed bytes, text length)."""
+
+
 class SchemaFileError(ToolkitError, ValueError):
     """A file in schemas/ does not follow the Table Schema vocabulary the toolkit understands."""
 
@@ -29,6 +45,10 @@ class AnnotateInputError(ToolkitError, ValueError):
 
 class DatasetError(ToolkitError, ValueError):
     """A built dataset folder is incomplete or does not match its manifest."""
+
+
+class NotADatasetError(ToolkitError, FileNotFoundError):
+    """A folder given to `validate` is not a dataset folder at all (no manifest): a usage error."""
 
 
 class FrameSchemaError(ToolkitError, TypeError):

@@ -10,7 +10,7 @@ from toolkit import dedupe
 from toolkit.errors import RecipeError
 
 FORMATS = ("txt", "jsonl", "parquet", "html", "warc")
-SECTIONS = ("dataset", "inputs", "build", "language", "dedupe", "entities", "events")
+SECTIONS = ("dataset", "inputs", "build", "limits", "language", "dedupe", "entities", "events")
 # Documents per shard. Each shard pays about 0.3 s of fixed cost (validation, query set-up); at 5,000
 # news articles that is a tenth of the shard's work, and a worker peaks near 600 MB.
 SHARD_SIZE = 5000
@@ -25,6 +25,17 @@ class Fields:
     text: str = "text"
     published_at: str = "published_at"
     url: str = "url"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """`[limits]`: the largest input a build takes in; anything larger is a reject, decided before the
+    memory is spent. Memory then stays bounded by the shard and these limits, not by the input."""
+
+    max_document_bytes: int = 32 * 2**20  # one document's bytes as read (a file, a JSONL line, a page)
+    max_text_chars: int = 4_000_000  # characters of one document's text that go through the text stages
+    max_file_bytes: int = 2**30  # one input file's bytes after decompression
+    max_json_depth: int = 64  # nesting of objects and arrays in one JSONL line
 
 
 @dataclass(frozen=True)
@@ -63,6 +74,7 @@ class Recipe:
     fields: Fields = field(default_factory=Fields)
     shard_size: int = SHARD_SIZE  # documents per shard: bounds memory
     root: Path = Path(".")  # folder that input sources are named relative to
+    limits: Limits = field(default_factory=Limits)
     language: Language = field(default_factory=Language)
     dedupe: Dedupe = field(default_factory=Dedupe)
     actors: tuple[Path, ...] = ()  # `[entities] actors`: the recipe's own actor dictionaries
@@ -78,6 +90,7 @@ class Recipe:
             "format": self.format,
             "fields": asdict(self.fields),
             "shard_size": self.shard_size,
+            "limits": asdict(self.limits),
             "language": asdict(self.language),
             "dedupe": asdict(self.dedupe),
             "actors": [self._file(p) for p in self.actors],
@@ -139,6 +152,7 @@ def load_recipe(path: Path) -> Recipe:
         fields=fields,
         shard_size=shard_size,
         root=base,
+        limits=_section(path, raw, "limits", Limits),
         language=_section(path, raw, "language", Language),
         dedupe=_section(path, raw, "dedupe", Dedupe),
         actors=_files(path, raw, "entities", "actors", ("actors", "agents")),
@@ -164,7 +178,7 @@ def _files(path: Path, raw: dict, section: str, key: str, allowed: tuple[str, ..
     return files
 
 
-def _section(path: Path, raw: dict, name: str, cls: type) -> Language | Dedupe:
+def _section(path: Path, raw: dict, name: str, cls: type) -> Limits | Language | Dedupe:
     """A parameter section, each value of its default's type; ranges are checked by `_check`."""
     values = raw.get(name, {})
     if not isinstance(values, dict):
@@ -188,8 +202,12 @@ def _section(path: Path, raw: dict, name: str, cls: type) -> Language | Dedupe:
     return params
 
 
-def _check(params: Language | Dedupe) -> str | None:
+def _check(params: Limits | Language | Dedupe) -> str | None:
     """What is wrong with a parameter section, or None."""
+    if isinstance(params, Limits):
+        if min(asdict(params).values()) < 1:
+            return "every limit must be a positive integer"
+        return None
     if isinstance(params, Language):
         if not 0 <= params.min_confidence <= 1:
             return "min_confidence must lie between 0 and 1"
