@@ -1,13 +1,16 @@
 """Command line: `toolkit build` and `toolkit validate`. Parses arguments and calls the library.
 
 Human output (progress, tables) goes to stderr; `--json` output to stdout.
-Exit codes: 0 valid, 1 invalid data, 2 usage error.
+Exit codes: 0 valid, 1 invalid data, 2 usage error (a wrong argument, recipe or --out), 3 the system
+refused (disk full, read-only, no permission, another build holds the --out lock), 4 a bug in the
+toolkit. Every error is one line on stderr saying what and what to do; `--debug` adds the traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 from collections.abc import Sequence
 
@@ -17,21 +20,26 @@ from rich.table import Table
 
 from toolkit import __version__
 from toolkit.pipeline import build
-from toolkit.errors import DatasetError, ToolkitError
+from toolkit.errors import BuildLockedError, DatasetError, NotADatasetError, ToolkitError
 from toolkit.recipe import FORMATS
-from toolkit.validate import validate_dataset
-from toolkit.write import dumps_json
+from toolkit.validate import Report, validate_dataset
+from toolkit.write import dumps_json, recover
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="toolkit", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"toolkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build a dataset from a recipe, folders or files")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
+    b = sub.add_parser("build", parents=[common], help="build a dataset from a recipe, folders or files")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset.toml, folder, or .txt/.jsonl/.parquet files")
-    b.add_argument("--out", required=True, help="output folder (replaced atomically)")
+    b.add_argument(
+        "--out", required=True,
+        help="output folder: new, empty, or a dataset an earlier build wrote (replaced atomically)",
+    )  # fmt: skip
     b.add_argument("--format", choices=FORMATS, help="read every file as this format, whatever its extension")
     b.add_argument("--shard-size", type=int, metavar="N", help="documents per shard (bounds memory)")
     b.add_argument(
@@ -39,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         help="processes working on shards at once (default 1); the output does not depend on it",
     )
     b.add_argument("--json", action="store_true", help="print the build summary as JSON on stdout")
-    v = sub.add_parser("validate", help="re-check a built dataset: schemas, cross-table rules, checksums")
+    v = sub.add_parser("validate", parents=[common], help="re-check a built dataset: schemas, cross-table rules, checksums")
     v.add_argument("dataset", metavar="DIR")
     v.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
     return parser
@@ -52,12 +60,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             return _build(args, err)
         return _validate(args, err)
-    except DatasetError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        return EXIT_INVALID
-    except ToolkitError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
-        return EXIT_USAGE
+    except BaseException as exc:  # noqa: BLE001 - every failure becomes one line and an exit code
+        code, message = _failure(exc)
+        if code is None:
+            raise
+        if args.debug:
+            traceback.print_exc()
+        if args.json and code == EXIT_USAGE and args.command == "validate":
+            print(Report(ok=False, problems=[{"table": None, "reason": "not_a_dataset", "detail": str(exc), "count": 1}]).to_json())
+        # Plain text, not rich markup: messages name recipe sections such as "[inputs]".
+        sys.stderr.write(f"error: {message}\n")
+        return code
+
+
+def _failure(exc: BaseException) -> tuple[int | None, str]:
+    """Exit code and one-line message for an exception; None for one that must propagate (exit)."""
+    one_line = lambda text: " ".join(str(text).split())  # noqa: E731
+    if isinstance(exc, (SystemExit, GeneratorExit)):
+        return None, ""
+    if isinstance(exc, KeyboardInterrupt):
+        return 130, "interrupted; the previous dataset at --out, if any, is unchanged"
+    if isinstance(exc, DatasetError):
+        return EXIT_INVALID, one_line(exc)
+    if isinstance(exc, BuildLockedError):
+        return EXIT_SYSTEM, one_line(exc)
+    if isinstance(exc, ToolkitError):
+        return EXIT_USAGE, one_line(exc)
+    if isinstance(exc, OSError):
+        what = exc.strerror or type(exc).__name__
+        where = f" ({exc.filename})" if exc.filename else ""
+        return EXIT_SYSTEM, (
+            f"the system refused: {what}{where}; free space, fix permissions or choose another --out, then "
+            "run again (nothing was replaced)"
+        )
+    return EXIT_BUG, (
+        f"internal error ({type(exc).__name__}: {one_line(exc)[:300]}); this is a bug in the toolkit: "
+        "please report it with the output of the same command run with --debug"
+    )
 
 
 def _build(args: argparse.Namespace, err: Console) -> int:
@@ -101,9 +140,9 @@ def _counts(label: str, counts: dict[str, int]) -> Table:
 
 
 def _validate(args: argparse.Namespace, err: Console) -> int:
+    recover(Path(args.dataset))  # a build killed mid-swap left the previous dataset beside it
     if not Path(args.dataset).is_dir():
-        err.print(f"[bold red]error:[/] {args.dataset}: no such folder; pass the --out folder of a build")
-        return EXIT_USAGE
+        raise NotADatasetError(f"{args.dataset}: no such folder; pass the --out folder of a build")
     report = validate_dataset(args.dataset)
     if args.json:
         print(report.to_json())

@@ -26,7 +26,7 @@ from toolkit.recipe import Recipe, load_recipe
 from toolkit.report import report_html
 from toolkit.schema import TABLES, conform, empty_frame, load_schemas, primary_key
 from toolkit.validate import validate_table, validate_tables
-from toolkit.write import atomic_dir, dumps_json, file_entry, write_parquet, write_text
+from toolkit.write import atomic_dir, check_out, dumps_json, file_entry, write_parquet, write_text
 
 # Tables produced shard by shard; entities are aggregated over the whole corpus afterwards.
 SHARD_TABLES = ("documents", "articles", "fragments", "mentions", "events", "rejects")
@@ -170,11 +170,13 @@ def build(
     """
     started = time.perf_counter()
     recipe = resolve_recipe(inputs, fmt, shard_size)
+    protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
+    check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
     files = read.discover(list(recipe.inputs), recipe.root, recipe.format)
     input_entries = [{"source": f.source, **file_entry(f.path)} for f in files]
     shards = plan_shards(files, recipe.shard_size)
     out = Path(out)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, protected) as tmp:
         parts = tmp / "_parts"
         for t in SHARD_TABLES:
             (parts / t).mkdir(parents=True)
