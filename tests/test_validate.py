@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
+import subprocess
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -13,10 +16,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.errors import DatasetError
+from toolkit.errors import NotADatasetError
 from toolkit.ids import stable_id_py
 from toolkit.schema import TABLES, FrameSchemaError, conform, empty_frame, load_schemas, polars_schema, primary_key
-from toolkit.validate import cross_table, validate_dataset, validate_table, validate_tables
+from toolkit.validate import (
+    MANIFEST_CHECKSUM,
+    Report,
+    cross_table,
+    manifest_checksum_text,
+    validate_dataset,
+    validate_table,
+    validate_tables,
+)
 
 TEXT = "Russia’s army shelled Kyiv on Monday, “officials” said. Ukraine’s café reopened."
 
@@ -334,24 +345,62 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _counts(column: pl.Series) -> dict[str, int]:
+    return dict(sorted(column.value_counts().iter_rows()))
+
+
 def write_folder(root: Path, tables: dict[str, pl.DataFrame]) -> Path:
-    """A dataset folder as write.py lays it out: one Parquet per table, a datapackage, a manifest."""
+    """A dataset folder as the build lays it out: one Parquet per table, a datapackage, a manifest
+    shaped as pipeline._package writes it, and the manifest's checksum beside it."""
     for table, df in tables.items():
         df.write_parquet(root / f"{table}.parquet")
     (root / "datapackage.json").write_text('{"name": "demo"}', encoding="utf-8")
     files = {p.name: {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in sorted(root.iterdir())}
+    rejects = tables.get("rejects", empty_frame("rejects"))
     manifest = {
         "toolkit_version": "0.1.0",
         "schema_versions": {t: load_schemas()[t]["version"] for t in TABLES},
-        "lockfile_sha256": None,
-        "inputs": [],
-        "parameters": {},
+        "lockfile_sha256": "f" * 64,
+        "inputs": [{"source": "raw/a.txt", "sha256": "a" * 64, "bytes": 120},
+                   {"source": "raw/locked.txt", "sha256": None, "bytes": None}],
+        "skipped_inputs": [{"path": "raw/.hidden", "reason": "hidden"}],
+        "parameters": {"name": "demo", "shard_size": 1000, "actors": [{"path": "actors.tsv", "sha256": "b" * 64}]},
         "tables": {t: {"path": f"{t}.parquet", "rows": df.height} for t, df in tables.items()},
         "files": files,
-        "validation": {},
+        "validation": {"rejects": _counts(rejects["reason"]), "rejects_by_table": _counts(rejects["table"])},
     }
-    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _write_manifest(root, manifest)
     return root
+
+
+def _manifest(root: Path) -> dict:
+    return json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _write_manifest(root: Path, manifest: object, *, seal: bool = True) -> None:
+    """Write manifest.json (bytes as they are, or JSON, escaped so that any string can be written);
+    `seal` also rewrites its checksum, as someone editing the manifest on purpose would, so that the
+    other checks must catch the edit."""
+    data = manifest if isinstance(manifest, bytes) else json.dumps(manifest, indent=2, sort_keys=True).encode()
+    (root / "manifest.json").write_bytes(data)
+    if seal:
+        # Idempotent: the same bytes whether or not the build already wrote manifest.sha256.
+        (root / MANIFEST_CHECKSUM).write_text(manifest_checksum_text(data), encoding="utf-8")
+
+
+def _with_a_reject(tables: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables with one earlier reject, so that the manifest's reject counts are not all empty."""
+    reject = pl.DataFrame(
+        {"table": ["documents"], "key": ["b.txt"], "reason": ["not_utf8"], "detail": ["bytes 3-4"],
+         "payload": ["\\xff"], "doc_id": [None]}, schema=polars_schema("rejects"),
+    )
+    return {**tables, "rejects": reject}
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """A valid dataset folder whose manifest counts one reject."""
+    return write_folder(tmp_path, _with_a_reject(dataset()))
 
 
 def _problem_reasons(root: Path) -> list[str]:
@@ -364,6 +413,18 @@ def _problem_reasons(root: Path) -> list[str]:
 def test_a_freshly_written_dataset_is_valid(tmp_path):
     report = validate_dataset(write_folder(tmp_path, dataset()))
     assert report.ok and report.problems == []
+
+
+def test_a_dataset_counting_a_reject_is_valid(folder):
+    assert validate_dataset(folder).ok
+    assert _manifest(folder)["validation"]["rejects"] == {"not_utf8": 1}
+
+
+def test_a_manifest_from_before_skipped_inputs_were_recorded_is_valid(folder):
+    manifest = _manifest(folder)
+    del manifest["skipped_inputs"]
+    _write_manifest(folder, manifest)
+    assert validate_dataset(folder).ok
 
 
 def test_a_flipped_byte_is_a_checksum_mismatch(tmp_path):
@@ -383,9 +444,9 @@ def test_a_deleted_file_is_missing(tmp_path):
 def test_an_unlisted_file_and_a_wrong_row_count_are_reported(tmp_path):
     root = write_folder(tmp_path, dataset())
     (root / "extra.parquet").write_bytes(b"")
-    manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
+    manifest = _manifest(root)
     manifest["tables"]["events"]["rows"] = 7
-    (root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _write_manifest(root, manifest)
     assert sorted(_problem_reasons(root)) == ["row_count_mismatch", "unlisted_file"]
 
 
@@ -400,12 +461,236 @@ def test_bad_rows_in_a_built_dataset_are_counted_by_reason(tmp_path):
     }
 
 
-def test_a_folder_without_a_manifest_says_what_to_do(tmp_path):
-    with pytest.raises(DatasetError, match="toolkit build"):
-        validate_dataset(tmp_path)
-    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(DatasetError, match="manifest"):
-        validate_dataset(tmp_path)
+# ---- the manifest itself -------------------------------------------------------------------------
+
+OUTSIDE = Path(__file__).resolve()  # an existing file outside any dataset folder
+_ENTRY = {"sha256": "0" * 64, "bytes": 1}
+
+
+def _edit(change):
+    """A case: `change(manifest, root)` edits the parsed manifest in place."""
+    def apply(root: Path) -> dict:
+        manifest = _manifest(root)
+        change(manifest, root)
+        return manifest
+    return apply
+
+
+def _raw(data: bytes):
+    """A case: the manifest's bytes replaced outright."""
+    return lambda root: data
+
+
+def _symlinked(manifest: dict, root: Path, name: str = "linked.parquet") -> None:
+    (root / name).symlink_to(OUTSIDE)
+    manifest["files"][name] = {"sha256": _sha256(OUTSIDE), "bytes": OUTSIDE.stat().st_size}
+
+
+@pytest.mark.parametrize(
+    ("case", "reason"),
+    [
+        pytest.param(_raw(b"{not json"), "bad_manifest", id="not JSON"),
+        pytest.param(_raw(b'{"files": "\xff"}'), "bad_manifest", id="not UTF-8"),
+        pytest.param(_raw(b"[]"), "bad_manifest", id="a JSON list"),
+        pytest.param(_raw(b"null"), "bad_manifest", id="JSON null"),
+        pytest.param(_raw(b"[" * 100_000), "bad_manifest", id="nested too deep to parse"),
+        pytest.param(_edit(lambda m, r: m.pop("files")), "bad_manifest", id="no files key"),
+        pytest.param(_edit(lambda m, r: m.update(extra=1)), "bad_manifest", id="unknown top-level key"),
+        pytest.param(_edit(lambda m, r: m.update(files={"a": 5})), "bad_manifest", id="files entry is a number"),
+        pytest.param(_edit(lambda m, r: m.update(tables=[])), "bad_manifest", id="tables is a list"),
+        pytest.param(_edit(lambda m, r: m["tables"]["articles"].update(path=3)), "bad_manifest",
+                     id="table path is a number"),
+        pytest.param(_edit(lambda m, r: m["tables"]["events"].update(rows=True)), "bad_manifest",
+                     id="row count is a boolean"),
+        pytest.param(_edit(lambda m, r: m["tables"].update(extra={"path": "x.parquet", "rows": 0})), "bad_manifest",
+                     id="unknown table"),
+        pytest.param(_edit(lambda m, r: m["files"]["datapackage.json"].update(sha256="xyz")), "bad_manifest",
+                     id="sha256 not a hex digest"),
+        pytest.param(_edit(lambda m, r: m["inputs"].append({"source": "b.txt"})), "bad_manifest",
+                     id="input entry lacks sha256"),
+        pytest.param(_edit(lambda m, r: m["skipped_inputs"].append("b.txt")), "bad_manifest",
+                     id="skipped input is a string"),
+        pytest.param(_edit(lambda m, r: m["schema_versions"].update(articles="1")), "bad_manifest",
+                     id="schema version is a string"),
+        pytest.param(_edit(lambda m, r: m["validation"]["rejects"].update(not_utf8=-1)), "bad_manifest",
+                     id="negative reject count"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"../../etc/passwd": _ENTRY})), "path_outside",
+                     id="files path climbing out"),
+        pytest.param(_edit(lambda m, r: m["files"].update({str(OUTSIDE): _ENTRY})), "path_outside",
+                     id="absolute files path"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"..\\..\\etc\\passwd": _ENTRY})), "path_outside",
+                     id="backslash files path"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"C:evil": _ENTRY})), "path_outside", id="drive letter"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"./articles.parquet": _ENTRY})), "path_outside",
+                     id="files path with a dot part"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"a" * 300: _ENTRY})), "path_outside",
+                     id="files name too long"),
+        pytest.param(_edit(lambda m, r: m["files"].update({"\ud800": _ENTRY})), "path_outside",
+                     id="files name with a lone surrogate"),
+        pytest.param(_edit(_symlinked), "path_outside", id="files symlink leading out"),
+        pytest.param(_edit(lambda m, r: m["tables"]["articles"].update(path="../articles.parquet")), "path_outside",
+                     id="table path climbing out"),
+        pytest.param(_edit(lambda m, r: m["tables"]["articles"].update(path=str(OUTSIDE))), "path_outside",
+                     id="absolute table path"),
+        pytest.param(_edit(lambda m, r: m["tables"]["articles"].update(path="")), "path_outside",
+                     id="empty table path"),
+        pytest.param(_edit(lambda m, r: (_symlinked(m, r), m["tables"]["articles"].update(path="linked.parquet"))),
+                     "path_outside", id="table symlink leading out"),
+        pytest.param(_edit(lambda m, r: m["tables"]["articles"].update(path="gone.parquet")), "missing_file",
+                     id="table path to no file"),
+        pytest.param(_edit(lambda m, r: m["files"]["datapackage.json"].update(bytes=7)), "checksum_mismatch",
+                     id="wrong file size"),
+        pytest.param(_edit(lambda m, r: m["validation"]["rejects"].update(not_utf8=2)), "manifest_mismatch",
+                     id="reject count by reason"),
+        pytest.param(_edit(lambda m, r: m["validation"].update(rejects_by_table={})), "manifest_mismatch",
+                     id="reject count by table"),
+    ],
+)
+def test_a_malformed_manifest_is_a_problem_with_its_reason_never_an_exception(folder, case, reason):
+    _write_manifest(folder, case(folder))  # sealed: the checksum alone would catch every edit
+    report = validate_dataset(folder)
+    assert not report.ok
+    assert reason in {p["reason"] for p in report.problems}, report.problems
+    assert "manifest_checksum_mismatch" not in {p["reason"] for p in report.problems}
+    report.to_json().encode("utf-8")  # printable by the CLI: no lone surrogate from the manifest in a detail
+
+
+def test_a_table_folder_is_read_only_from_the_parts_the_manifest_lists(folder):
+    (folder / "articles").mkdir()
+    (folder / "articles.parquet").rename(folder / "articles" / "part-0.parquet")
+    (folder / "articles" / "part-1.parquet").symlink_to(OUTSIDE)  # unlisted, and leading out
+    manifest = _manifest(folder)
+    manifest["files"]["articles/part-0.parquet"] = manifest["files"].pop("articles.parquet")
+    manifest["tables"]["articles"]["path"] = "articles"
+    _write_manifest(folder, manifest)
+    report = validate_dataset(folder)
+    assert [(p["table"], p["reason"]) for p in report.problems] == [("articles", "unlisted_file")]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda m: m["inputs"][0].update(sha256="c" * 64), id="an input's sha256"),
+        pytest.param(lambda m: m["inputs"].append({"source": "raw/b.txt", "sha256": "c" * 64, "bytes": 5}),
+                     id="an input added"),
+        pytest.param(lambda m: m["parameters"].update(shard_size=5), id="a parameter"),
+        pytest.param(lambda m: m["parameters"]["actors"][0].update(path="other.tsv"), id="a dictionary file"),
+        pytest.param(lambda m: m["validation"]["rejects"].update(not_utf8=0), id="a reject count"),
+        pytest.param(lambda m: m.update(toolkit_version="9.9.9"), id="the toolkit version"),
+        pytest.param(lambda m: m.update(lockfile_sha256=None), id="the lockfile hash"),
+    ],
+)
+def test_an_edit_to_the_manifest_breaks_its_checksum(folder, change):
+    manifest = _manifest(folder)
+    change(manifest)
+    _write_manifest(folder, manifest, seal=False)
+    assert _problem_reasons(folder)[:1] == ["manifest_checksum_mismatch"]
+
+
+def test_an_absent_or_garbled_manifest_checksum_is_reported(folder):
+    (folder / MANIFEST_CHECKSUM).write_bytes(b"\xff\n")
+    assert _problem_reasons(folder) == ["manifest_checksum_mismatch"]
+    (folder / MANIFEST_CHECKSUM).unlink()
+    report = validate_dataset(folder)
+    assert [(p["reason"], p["detail"].split(":")[0]) for p in report.problems] == [("missing_file", MANIFEST_CHECKSUM)]
+
+
+def test_the_manifest_checksum_is_in_sha256sum_format(folder):
+    data = (folder / "manifest.json").read_bytes()
+    assert manifest_checksum_text(data) == f"{hashlib.sha256(data).hexdigest()}  manifest.json\n"
+    if shutil.which("sha256sum"):
+        subprocess.run(["sha256sum", "--check", "--quiet", MANIFEST_CHECKSUM], cwd=folder, check=True)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        pytest.param(lambda tmp: tmp, id="a folder without manifest.json"),
+        pytest.param(lambda tmp: tmp / "nothing-here", id="a path that does not exist"),
+        pytest.param(lambda tmp: (tmp / "a.parquet").write_bytes(b"x") and tmp / "a.parquet", id="a file"),
+    ],
+)
+def test_what_is_not_a_dataset_folder_is_a_usage_error(tmp_path, where):
+    with pytest.raises(NotADatasetError, match="--out folder of a `toolkit build`"):
+        validate_dataset(where(tmp_path))
+
+
+# ---- a property: no manifest value makes validation raise, and every change is caught -----------
+
+# Sections the validator recomputes from the folder: a change there is caught even when whoever
+# made it also rewrote manifest.sha256. Elsewhere (inputs, parameters) only the checksum can tell.
+_RECOMPUTED = {"schema_versions", "tables", "validation", "files"}
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    # Values close to real ones: paths in and out of the folder, counts, digests.
+    | st.sampled_from(["articles.parquet", "mentions.parquet", "../manifest.json", "/etc/passwd", "a\\b", ".",
+                      "0" * 64, 0, 1, -1, 2**70, {}, []]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _keys(value: object, where: tuple = ()) -> list[tuple]:
+    """The path to every value inside a manifest (object keys and list indices), the root excluded."""
+    inner = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    return [p for k, v in inner for p in [(*where, k), *_keys(v, (*where, k))]]
+
+
+def _near(value: object) -> list:
+    """Values a small edit away from `value`, as a hand edit or an off-by-one would make them."""
+    if isinstance(value, bool) or value is None:
+        return [not value]
+    if isinstance(value, int):
+        return [value + 1, value - 1, str(value)]
+    if isinstance(value, str):
+        return [value + "x", "../" + value, value.upper(), ""]
+    if isinstance(value, dict):
+        return [dict(list(value.items())[1:]), {**value, "x": 1}]
+    return [value[1:], value + value[:1]]  # type: ignore[index, operator]
+
+
+@pytest.fixture(scope="module")
+def sealed(tmp_path_factory) -> Path:
+    return write_folder(tmp_path_factory.mktemp("sealed"), _with_a_reject(dataset()))
+
+
+@given(st.data(), st.booleans())
+def test_any_value_anywhere_in_the_manifest_gives_a_report_that_catches_it(sealed, data, reseal):
+    manifest = _manifest(sealed)
+    *parent, last = key = data.draw(st.sampled_from(_keys(manifest)), label="key")
+    holder = manifest
+    for k in parent:
+        holder = holder[k]
+    original = holder[last]
+    holder[last] = value = data.draw(_json | st.sampled_from(_near(original)), label="value")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(shutil.copytree(sealed, Path(tmp) / "ds"))
+        _write_manifest(root, manifest, seal=reseal)
+        report = validate_dataset(root)
+    assert isinstance(report, Report)
+    if value != original and (not reseal or key[0] in _RECOMPUTED):
+        assert not report.ok, (key, value)
+
+
+# ---- a real build --------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_demo_build_passes_and_a_sealed_edit_of_its_counts_does_not(tmp_path):
+    from toolkit.pipeline import build
+
+    from .conftest import REPO
+
+    out = tmp_path / "demo"
+    build(REPO / "datasets" / "demo" / "dataset.toml", out=out)
+    if not (out / MANIFEST_CHECKSUM).exists():  # until the build writes it
+        _write_manifest(out, (out / "manifest.json").read_bytes())
+    report = validate_dataset(out)
+    assert report.ok, report.problems
+    manifest = _manifest(out)
+    manifest["validation"]["rejects_by_table"] = {}
+    _write_manifest(out, manifest)
+    assert _problem_reasons(out) == ["manifest_mismatch"]
 
 
 def test_a_lazy_frame_is_refused_because_pandera_would_only_check_its_dtypes():

@@ -4,21 +4,27 @@ each with a stable reason code; a built dataset folder is re-checked against its
 Reason codes: null_value, duplicate_key, bad_pattern, not_in_enum, out_of_range (row rules from
 schemas/*.yaml); missing_foreign_key, span_out_of_bounds, span_mismatch (cross-table rules);
 missing_file, checksum_mismatch, unlisted_file, unreadable_file, row_count_mismatch, schema_mismatch,
-missing_table, schema_version_mismatch (dataset folder checks, reported by validate_dataset only).
+missing_table, schema_version_mismatch, and of the manifest itself bad_manifest (unparseable, or not
+shaped as MANIFEST_SCHEMA), path_outside (a path in it that is not a plain relative path inside the
+folder), manifest_checksum_mismatch (manifest.json differs from manifest.sha256; an absent
+manifest.sha256 is missing_file), manifest_mismatch (its reject counts differ from rejects.parquet)
+(dataset folder checks, reported by validate_dataset only).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 import pandera.polars as pa
 import polars as pl
 
-from toolkit.errors import DatasetError, FrameSchemaError
+from toolkit.errors import FrameSchemaError, NotADatasetError
 from toolkit.ids import stable_id
 from toolkit.precheck import passes
 from toolkit.schema import (
@@ -248,18 +254,162 @@ def _problem(table: str | None, reason: str, detail: str, count: int = 1) -> dic
     return {"table": table, "reason": reason, "detail": detail, "count": count}
 
 
-def _read_manifest(root: Path) -> dict:
-    """The parsed manifest.json of a dataset folder; DatasetError when it is missing or unreadable."""
-    path = root / "manifest.json"
-    if not path.is_file():
-        raise DatasetError(f"{path}: no manifest; point to a folder written by `toolkit build`, or rebuild it")
+def _show(value: object) -> str:
+    """A short JSON rendering of a manifest value for a problem's detail (escaped, so always printable)."""
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DatasetError(f"{path}: unreadable manifest ({exc}); rebuild the dataset with `toolkit build`") from None
-    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(k), dict) for k in ("files", "tables")):
-        raise DatasetError(f"{path}: manifest lacks 'files' or 'tables'; rebuild the dataset with `toolkit build`")
-    return manifest
+        text = json.dumps(value)
+    except (ValueError, RecursionError):
+        text = "<unprintable>"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# ---- the manifest's own checks ---------------------------------------------------------------------
+
+MANIFEST_CHECKSUM = "manifest.sha256"
+
+
+def manifest_checksum_text(manifest_bytes: bytes) -> str:
+    """Content of manifest.sha256 for these manifest bytes, in `sha256sum` format (`sha256sum -c` checks it)."""
+    return f"{hashlib.sha256(manifest_bytes).hexdigest()}  manifest.json\n"
+
+
+def _sha256(value: object) -> bool:
+    """a sha256 hex digest"""
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None
+
+
+def _count_value(value: object) -> bool:
+    """a non-negative integer"""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _table_name(value: object) -> bool:
+    """a table name"""
+    return value in TABLES
+
+
+# The manifest as pipeline._package writes it. A leaf is a type (isinstance), a predicate (its
+# docstring says what it wants) or a tuple of alternatives, None meaning null. A dict with string
+# keys needs exactly those keys, those ending in "?" optional (absent from manifests of earlier
+# builds); a dict with one non-string key is a mapping of such keys to values; [x] is a list of x.
+# `parameters` mirrors the recipe, which changes often: the checksum guards it.
+MANIFEST_SCHEMA: dict = {
+    "toolkit_version": str,
+    "schema_versions": {_table_name: _count_value},
+    "lockfile_sha256": (_sha256, None),
+    # An input the build could not read has no checksum or size (and a reject).
+    "inputs": [{"source": str, "sha256": (_sha256, None), "bytes": (_count_value, None)}],
+    "skipped_inputs?": [{"path": str, "reason": str}],
+    "parameters": dict,
+    "tables": {_table_name: {"path": str, "rows": _count_value}},
+    "validation": {"rejects": {str: _count_value}, "rejects_by_table": {_table_name: _count_value}},
+    "files": {str: {"sha256": _sha256, "bytes": _count_value}},
+}
+_WANTS = {str: "a string", dict: "an object", list: "a list", None: "null"}
+
+
+def _fits(value: object, leaf: object) -> bool:
+    """Whether `value` is what one schema leaf asks for."""
+    if leaf is None:
+        return value is None
+    if isinstance(leaf, type):
+        return isinstance(value, leaf)
+    return leaf(value)  # type: ignore[operator]
+
+
+def _shape(value: object, schema: object, where: str) -> list[str]:
+    """Details of every place where `value` does not have the shape `schema` describes."""
+    if isinstance(schema, dict) and all(isinstance(k, str) for k in schema):
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {_show(value)}"]
+        keys = {k.removesuffix("?"): sub for k, sub in schema.items()}
+        found = [f"{where}: missing key {k!r}" for k in schema if k not in value and not k.endswith("?")]
+        found += [f"{where}: unknown key {_show(k)}" for k in value if k not in keys]
+        for k, sub in keys.items():
+            if k in value:
+                found += _shape(value[k], sub, f"{where}.{k}")
+        return found
+    if isinstance(schema, dict):
+        (key, sub), = schema.items()
+        if not isinstance(value, dict):
+            return [f"{where}: expected an object, got {_show(value)}"]
+        found = [f"{where}: key {_show(k)} is not {key.__doc__}" for k in value if not _fits(k, key)]
+        for k, v in value.items():
+            found += _shape(v, sub, f"{where}[{_show(k)}]")
+        return found
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            return [f"{where}: expected a list, got {_show(value)}"]
+        return [d for i, v in enumerate(value) for d in _shape(v, schema[0], f"{where}[{i}]")]
+    leaves = schema if isinstance(schema, tuple) else (schema,)
+    if any(_fits(value, leaf) for leaf in leaves):
+        return []
+    wants = " or ".join(_WANTS.get(leaf) or leaf.__doc__ for leaf in leaves)  # type: ignore[arg-type, union-attr]
+    return [f"{where}: expected {wants}, got {_show(value)}"]
+
+
+def _outside(root: Path, name: str) -> str | None:
+    """Why a path from the manifest may not be opened, or None for a plain relative path inside `root`.
+
+    Checked on the text first, so that nothing outside the folder is ever touched; then resolved,
+    so that a symlink inside the folder cannot lead out of it.
+    """
+    try:
+        name.encode("utf-8")  # a lone surrogate can name no file a build wrote
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    if "\\" in name or "\0" in name or PureWindowsPath(name).drive:
+        return "holds a backslash, NUL or drive letter"
+    if name.startswith("/"):
+        return "is absolute"
+    if any(p in ("", ".", "..") for p in name.split("/")):
+        return "is not normalised (empty, '.' or '..' part)"
+    try:
+        (root / name).exists()  # raises for a name too long; the checks that follow then cannot
+        real = (root / name).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop, before Python 3.13
+        return f"cannot be used ({getattr(exc, 'strerror', None) or exc})"
+    return None if real.is_relative_to(root.resolve()) else "leads out of the folder through a symlink"
+
+
+def _read_manifest(root: Path) -> tuple[dict | None, list[dict]]:
+    """The parsed manifest.json (None when unparseable) and the problems of the manifest itself."""
+    path = root / "manifest.json"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [_problem(None, "bad_manifest", f"manifest.json: unreadable ({exc.strerror or exc})")]
+    problems = _checksum_problems(root, data)
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.append(_problem(None, "bad_manifest", f"manifest.json: not UTF-8 ({exc.reason} at byte {exc.start})"))
+        return None, problems
+    except (json.JSONDecodeError, RecursionError) as exc:
+        problems.append(_problem(None, "bad_manifest", f"manifest.json: not JSON ({exc})"))
+        return None, problems
+    problems += [_problem(None, "bad_manifest", d) for d in _shape(manifest, MANIFEST_SCHEMA, "manifest")]
+    return (manifest if isinstance(manifest, dict) else None), problems
+
+
+def _checksum_problems(root: Path, manifest_bytes: bytes) -> list[dict]:
+    """manifest.sha256 absent, or not naming the digest of these manifest bytes."""
+    path = root / MANIFEST_CHECKSUM
+    if not path.is_file():
+        return [_problem(None, "missing_file", f"{MANIFEST_CHECKSUM}: absent, so the manifest cannot be trusted")]
+    try:
+        recorded = path.read_bytes().decode("ascii").split()
+    except (OSError, UnicodeDecodeError):
+        recorded = []
+    # The first word of sha256sum's format; the file name after it is informational.
+    if recorded[:1] != [hashlib.sha256(manifest_bytes).hexdigest()]:
+        return [_problem(None, "manifest_checksum_mismatch", f"manifest.json: sha256 differs from {MANIFEST_CHECKSUM}")]
+    return []
+
+
+def _object(value: object) -> dict:
+    """`value` when it is a JSON object, else {} (the shape check has reported it)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _table_of(name: str) -> str | None:
@@ -272,18 +422,33 @@ def _file_problems(root: Path, files: dict) -> list[dict]:
     """Listed files that are missing or differ from their checksum, and files nobody listed."""
     problems = []
     for name, meta in sorted(files.items()):
+        why = _outside(root, name)
+        if why:
+            problems.append(_problem(_table_of(name), "path_outside", f"files: {_show(name)} {why}"))
+            continue
+        meta = _object(meta)
         path = root / name
         if not path.is_file():
             problems.append(_problem(_table_of(name), "missing_file", f"{name}: listed in the manifest but absent"))
             continue
-        with path.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        if digest != meta.get("sha256"):
-            problems.append(_problem(_table_of(name), "checksum_mismatch", f"{name}: sha256 differs from manifest"))
+        try:
+            with path.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError as exc:
+            problems.append(_problem(_table_of(name), "unreadable_file", f"{name}: {exc.strerror or exc}"))
+            continue
+        if digest != meta.get("sha256") or path.stat().st_size != meta.get("bytes"):
+            detail = f"{name}: sha256 or size differs from manifest"
+            problems.append(_problem(_table_of(name), "checksum_mismatch", detail))
     for path in sorted(root.rglob("*")):
         name = path.relative_to(root).as_posix()
         # Hidden files (.DS_Store, editor swap files) are not part of a dataset.
-        if path.is_file() and name != "manifest.json" and name not in files and not path.name.startswith("."):
+        if (
+            path.is_file()
+            and name not in ("manifest.json", MANIFEST_CHECKSUM)
+            and name not in files
+            and not path.name.startswith(".")
+        ):
             problems.append(_problem(_table_of(name), "unlisted_file", f"{name}: not listed in the manifest"))
     return problems
 
@@ -301,31 +466,72 @@ def _count(rejects: pl.DataFrame) -> list[dict]:
     return [_problem(t, r, d, n) for t, r, d, n in counts.iter_rows()]
 
 
+def _summary_problems(validation: dict, rejects: pl.DataFrame) -> list[dict]:
+    """The manifest's reject counts (validation.rejects, .rejects_by_table) against rejects.parquet."""
+    problems = []
+    for key, column in (("rejects", "reason"), ("rejects_by_table", "table")):
+        # Through JSON as the build wrote it, so keys are what a manifest can hold (a null becomes "null").
+        actual = json.loads(json.dumps(dict(rejects[column].value_counts().iter_rows())))
+        claimed = validation.get(key)
+        if claimed != actual:
+            detail = f"validation.{key} is {_show(claimed)}, rejects.parquet has {_show(actual)}"
+            problems.append(_problem("rejects", "manifest_mismatch", detail))
+    return problems
+
+
+_UNTRUSTED = ("missing_file", "checksum_mismatch", "path_outside", "unlisted_file")
+
+
 def validate_dataset(path: str | Path) -> Report:
-    """Re-check a built dataset folder: checksums, file list, schemas, row counts, cross-table rules."""
+    """Re-check a built dataset folder: its manifest and the manifest's checksum, the files' checksums
+    and list, schemas, row and reject counts, cross-table rules.
+
+    A folder without manifest.json is not a dataset: NotADatasetError. Anything wrong inside a
+    dataset folder, the manifest included, is a problem in the Report, never an exception.
+    """
     root = Path(path)
-    manifest = _read_manifest(root)
-    problems = _file_problems(root, manifest["files"])
-    untrusted = {p["table"] for p in problems if p["reason"] in ("missing_file", "checksum_mismatch")}
-    versions = manifest.get("schema_versions", {})
+    what = "pass the --out folder of a `toolkit build`"
+    if not root.is_dir():
+        raise NotADatasetError(f"{root}: not a folder; {what}")
+    if not os.path.lexists(root / "manifest.json"):
+        raise NotADatasetError(f"{root}: no manifest.json, so not a dataset; {what}")
+    manifest, problems = _read_manifest(root)
+    if manifest is None:
+        return Report(ok=False, problems=problems)
+    files = _object(manifest.get("files"))
+    problems += _file_problems(root, files)
+    # A table is read only from files the manifest vouches for: an unlisted part could be anything.
+    untrusted = {p["table"] for p in problems if p["reason"] in _UNTRUSTED}
+    versions = _object(manifest.get("schema_versions"))
     tables: dict[str, pl.DataFrame] = {}
     for table in TABLES:
-        meta = manifest["tables"].get(table)
+        meta = _object(manifest.get("tables")).get(table)
         if meta is None:
             problems.append(_problem(table, "missing_table", f"{table} is not in the manifest's tables"))
             continue
         if versions.get(table) != load_schemas()[table]["version"]:
-            detail = f"built with schema version {versions.get(table)}, toolkit has {load_schemas()[table]['version']}"
+            found, wanted = _show(versions.get(table)), load_schemas()[table]["version"]
+            detail = f"built with schema version {found}, toolkit has {wanted}"
             problems.append(_problem(table, "schema_version_mismatch", detail))
-        if table in untrusted or not (root / meta["path"]).exists():
+        if not isinstance(meta, dict) or not isinstance(meta.get("path"), str):
+            continue  # reported by the shape check
+        why = _outside(root, meta["path"])
+        if why:
+            problems.append(_problem(table, "path_outside", f"tables.{table}.path: {_show(meta['path'])} {why}"))
+            continue
+        if table in untrusted:
             continue  # already reported; a corrupt file is not read (a broken Parquet page can crash a reader)
+        if not (root / meta["path"]).exists():
+            detail = f"tables.{table}.path: {meta['path']} absent"
+            problems.append(_problem(table, "missing_file", detail))
+            continue
         try:
             df = _read_table(root, meta)
         except (OSError, pl.exceptions.PolarsError) as exc:
             problems.append(_problem(table, "unreadable_file", f"{meta['path']}: {exc}"))
             continue
         if df.height != meta.get("rows"):
-            detail = f"{df.height} rows, the manifest says {meta.get('rows')}"
+            detail = f"{df.height} rows, the manifest says {_show(meta.get('rows'))}"
             problems.append(_problem(table, "row_count_mismatch", detail))
         try:
             tables[table], rejected = validate_table(df, table)
@@ -333,6 +539,8 @@ def validate_dataset(path: str | Path) -> Report:
             problems.append(_problem(table, "schema_mismatch", str(exc)))
             continue
         problems.extend(_count(rejected))
+        if table == "rejects":
+            problems.extend(_summary_problems(_object(manifest.get("validation")), df))
     tables.pop("rejects", None)
     problems.extend(_count(cross_table(tables)[1]))
     problems.sort(key=lambda p: (p["table"] or "", p["reason"], p["detail"]))
