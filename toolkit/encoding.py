@@ -21,31 +21,43 @@ for the control characters `strip_controls` replaced (one character for one, so 
 Detection. Each code page in `CANDIDATES` decodes the bytes (a sample of the lines with non-ASCII
 bytes, for large inputs); a decoding is *readable* when its non-ASCII characters are letters of one
 script forming whole words (no word mixes scripts, e.g. "Trиs" is cp1251 read from Latin-1 "Très"),
-no symbol or control sits inside a word ("Za¿ó³æ" is Polish cp1250 read as cp1252), cased words have
-normal case ("пЕРЕГОВОРЫ" is KOI8-R read as cp1251), Latin words are mostly ASCII letters (a run of
-accented letters "Ïåðåãîâîðû" is Cyrillic read as cp1252), and a CJK decoding has at least
-`MIN_CJK_CHARS` CJK characters, in runs, making up most letters, from one language's scripts. The
-readable decodings are grouped by script. Within a script, charset-normalizer's coherence (how well
-letter frequencies fit a language) and then its chaos (mess ratio) pick, and ties go to the earlier
-code page in `CANDIDATES`: cp1252 first, so Western European text in cp1252 or ISO-8859-1 stays
-cp1252 unless another Latin code page fits a language clearly better (Czech in cp1250, Turkish in
-cp1254). Between scripts, the best must beat every other script by `SCRIPT_MARGIN` in coherence minus
-chaos; otherwise the bytes are `uncertain_encoding`. So a short Latin-1 French sentence is never Big5
-(too few CJK characters, each glued to Latin letters) and one lone "é" byte is uncertain, not a guess.
+no symbol, control or stray combining mark sits in a word ("Za¿ó³æ" is Polish cp1250 read as cp1252),
+cased words have normal case ("пЕРЕГОВОРЫ" is KOI8-R read as cp1251), Latin text is mostly ASCII
+letters ("Ïåðåãîâîðû" is Cyrillic read as cp1252), a non-Latin script outweighs the Latin letters
+around it, and a CJK decoding has at least `MIN_CJK_CHARS` characters, in runs, in one language's
+scripts and in its codec's everyday repertoire (GB2312, Big5, JIS X 0208, KS X 1001). Readings too
+short to judge (`MIN_SCRIPT_LETTERS`, `MIN_CJK_CHARS`) cannot win but block other scripts. Within a
+script: Latin keeps the earliest code page (cp1252 first, so Western European text in cp1252 or
+ISO-8859-1 stays cp1252) unless another explains the accented letters with one of its languages
+clearly better *and* charset-normalizer's coherence agrees (Czech in cp1250, Turkish in cp1254);
+other scripts take the least chaos (charset-normalizer's mess ratio), then the best coherence, then
+the earlier code page. Between scripts, the best must beat every other by `SCRIPT_MARGIN` in
+coherence minus chaos; otherwise the bytes are `uncertain_encoding`. So a short Latin-1 French
+sentence is never Big5 (too few CJK characters, each glued to Latin letters) and one lone "é" byte
+is uncertain (é, й or ι), not a guess. Known limit: cp1252 bytes that happen to form valid UTF-8
+("ß»" is 0xDF 0xBB, U+07FB) are read as UTF-8, which comes first by the order of trust; it takes an
+accented capital or ß right before cp1252 punctuation, and no other non-ASCII byte in the file.
 
 Mixed UTF-8 and cp1252. A file of valid UTF-8 with some bytes that are not (the common case: a UTF-8
 file with a few cp1252 bytes pasted in, 0x92 apostrophes, 0xE9 accents) is decoded as UTF-8 with each
-invalid byte run read as cp1252, when the result is readable; its encoding is "utf-8+cp1252", a codec
-this module registers (`raw.decode("utf-8+cp1252")` reproduces the text wherever toolkit.encoding is
-imported). When the non-UTF-8 runs are not readable as cp1252 (Cyrillic lines in cp1251, binary) the
-file is `mixed_encoding`.
+invalid byte run read as cp1252, when the lines holding those runs read cleanly (no mixed scripts, no
+odd characters, no U+0180-U+07FF, which two cp1252 bytes can spell by accident); its encoding is
+"utf-8+cp1252", a codec this module registers (`raw.decode("utf-8+cp1252")` reproduces the text
+wherever toolkit.encoding is imported). Otherwise detection gets the bytes (a code page whose bytes
+happen to form a few UTF-8 sequences, as cp1251 and Shift-JIS text does), and if it finds nothing and
+most non-ASCII bytes were valid UTF-8 the file is `mixed_encoding` (Cyrillic cp1251 lines in a UTF-8
+file, binary junk).
 
 Control characters. Decoded text never carries C0 controls other than tab, LF and CR, nor DEL nor C1
 controls. `strip_controls` replaces each by one character: form feed and vertical tab (page and
 manual line breaks in Word or PDF exports, line breaks to `str.splitlines`) by "\\n"; a C1 control
 that is a cp1252 byte (U+0092 from cp1252 text read as ISO-8859-1, which WHATWG says is cp1252) by
-that cp1252 character ("’"); every other one by a space. Text where more than `MAX_CONTROL_SHARE` of
-the characters are such spaced-out controls is `control_characters`, not text.
+that cp1252 character ("’"); every other one by a space. One exception: the five C1 controls cp1252
+leaves undefined stay when they end a UTF-8 sequence read as Latin-1 ("â€\\x9d" is the mojibake of
+”): `MOJIBAKE_HINT` flags such text and `repair_mojibake` repairs them or replaces them. UTF-8 text
+with more than `MAX_CONTROL_SHARE` (and more than one) of its characters spaced-out controls is
+`control_characters`; a non-UTF-8 input that is over `MAX_UNREADABLE` control bytes is
+`not_decodable`.
 
 Reason codes (`Decoded.reason`, stable; the reader turns them into reject rows), in `REASONS`:
   binary_content      a NUL byte in input without a UTF-16/32 byte-order mark
