@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import random
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import polars as pl
@@ -41,7 +44,7 @@ def test_demo_build_is_valid_and_complete(demo):
     report = validate_dataset(demo)
     assert report.ok, report.problems
     assert sorted(p.name for p in demo.iterdir()) == sorted(
-        [f"{t}.parquet" for t in TABLES] + ["manifest.json", "datapackage.json", "croissant.json", "README.md", "report.html"]
+        [f"{t}.parquet" for t in TABLES] + ["manifest.json", "manifest.sha256", "datapackage.json", "croissant.json", "README.md", "report.html"]
     )
     t = _tables(demo)
     assert t["articles"].height >= 30
@@ -130,7 +133,22 @@ def test_an_interrupted_build_leaves_the_previous_dataset_untouched(demo, tmp_pa
     with pytest.raises(KeyboardInterrupt):
         build(DEMO / "dataset.toml", out=out, shard_size=4)
     assert _digests(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ds.lock", "ds"]
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.5])
+def test_a_killed_build_leaves_a_valid_dataset_and_the_next_build_cleans_up(demo, tmp_path, delay):
+    out = tmp_path / "ds"
+    shutil.copytree(demo, out)
+    cmd = [sys.executable, "-m", "toolkit", "build", str(DEMO / "dataset.toml"), "--out", str(out), "--shard-size", "3"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)  # wherever the kill lands: reading, shards, packaging or the swap
+    proc.kill()
+    proc.wait()
+    assert validate_dataset(out).ok
+    build(DEMO / "dataset.toml", out=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ds.lock", "ds"]
+    assert _digests(out) == _digests(demo)
 
 
 def test_seeds_keep_fact_boxes_out_of_article_text(shared, tmp_path):

@@ -124,6 +124,9 @@ def _build(args: argparse.Namespace, err: Console) -> int:
     err.print(_counts("table", result.rows))
     if result.rejects:
         err.print(_counts("rejected because", result.rejects))
+    if result.skipped:
+        err.print(_counts("inputs skipped because", result.skipped))
+        err.print("the skipped paths are listed in manifest.json under skipped_inputs")
     mb = result.n_bytes / 1e6
     err.print(f"{result.n_inputs} input files, {mb:.2f} MB, {result.rows['articles'] / max(result.seconds, 1e-9):,.0f} articles/s")
     return EXIT_OK

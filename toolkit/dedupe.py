@@ -87,7 +87,7 @@ def mark_duplicates(
     # One representative per content: the earliest; near-duplicates are searched among these only.
     rep = order.group_by("content_hash", maintain_order=True).agg(_rep=pl.col("_ord").min())
     edges = pl.DataFrame(schema={"a": pl.UInt32, "b": pl.UInt32})
-    if near and "text" in articles.collect_schema():
+    if near and "text" in articles.collect_schema() and order.height:  # no articles: no pairs to look for
         reps = order.join(rep, left_on="_ord", right_on="_rep", how="semi").select("article_id", "_ord")
         texts = articles.select("article_id", "text")
         n_rows = texts.select(pl.len()).collect().item()

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from toolkit.ids import sha256_hex
 from toolkit.recipe import Recipe, load_recipe
 from toolkit.report import report_html
 from toolkit.schema import TABLES, conform, empty_frame, load_schemas, primary_key
-from toolkit.validate import validate_table, validate_tables
+from toolkit.validate import MANIFEST_CHECKSUM, manifest_checksum_text, validate_table, validate_tables
 from toolkit.write import atomic_dir, check_out, dumps_json, file_entry, write_parquet, write_text
 
 # Tables produced shard by shard; entities are aggregated over the whole corpus afterwards.
@@ -52,6 +53,7 @@ class BuildResult:
     n_inputs: int
     n_bytes: int
     seconds: float = field(compare=False)
+    skipped: dict[str, int] = field(default_factory=dict)  # inputs passed over, by reason (see the manifest)
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +63,7 @@ class BuildResult:
             "inputs": self.n_inputs,
             "bytes": self.n_bytes,
             "seconds": round(self.seconds, 3),
+            "skipped": self.skipped,
         }
 
 
@@ -105,7 +108,7 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
 
 
 def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
-    docs, read_rejects = read.read_files(list(files), recipe.fields)
+    docs, read_rejects = read.read_files(list(files), recipe.fields, recipe.limits)
     # Each stage's output is collected once: later stages read it several times, and one lazy
     # graph over all stages would recompute the shared parts.
     documents = docs.lazy().pipe(clean.clean_documents).collect()
@@ -172,8 +175,8 @@ def build(
     recipe = resolve_recipe(inputs, fmt, shard_size)
     protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
     check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
-    files = read.discover(list(recipe.inputs), recipe.root, recipe.format)
-    input_entries = [{"source": f.source, **file_entry(f.path)} for f in files]
+    files, skipped = read.walk_inputs(list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside)
+    input_entries = [_input_entry(f) for f in files]
     shards = plan_shards(files, recipe.shard_size)
     out = Path(out)
     with atomic_dir(out, protected) as tmp:
@@ -182,16 +185,25 @@ def build(
             (parts / t).mkdir(parents=True)
         _run_shards(shards, recipe, parts, workers, on_progress)
         rows = _corpus_stages(parts, tmp, recipe)
-        manifest = _package(tmp, recipe, input_entries, rows)
+        manifest = _package(tmp, recipe, input_entries, skipped, rows)
         shutil.rmtree(parts)
     return BuildResult(
         out=out,
         rows=rows,
         rejects=manifest["validation"]["rejects"],
         n_inputs=len(files),
-        n_bytes=sum(e["bytes"] for e in input_entries),
+        n_bytes=sum(e["bytes"] or 0 for e in input_entries),
         seconds=time.perf_counter() - started,
+        skipped=dict(sorted(Counter(s["reason"] for s in skipped).items())),
     )
+
+
+def _input_entry(f: read.InputFile) -> dict:
+    """An input as the manifest records it; one the system will not read has no checksum (and a reject)."""
+    try:
+        return {"source": f.source, **file_entry(f.path)}
+    except OSError:
+        return {"source": f.source, "sha256": None, "bytes": None}
 
 
 def _write_shard(index: int, files: Sequence[read.InputFile], recipe: Recipe, parts: Path) -> int:
@@ -317,7 +329,7 @@ def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.L
     )
 
 
-def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[str, int]) -> dict:
+def _package(out: Path, recipe: Recipe, input_entries: list[dict], skipped: list[dict], rows: dict[str, int]) -> dict:
     """Manifest, Frictionless and Croissant metadata, the dataset card and report; returns the manifest."""
     schemas = load_schemas()
     tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
@@ -327,6 +339,7 @@ def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[st
         "schema_versions": {t: schemas[t].get("version", 1) for t in TABLES},
         "lockfile_sha256": _lockfile_sha256(),
         "inputs": input_entries,
+        "skipped_inputs": skipped,
         "parameters": recipe.parameters(),
         "tables": {t: {"path": f"{t}.parquet", "rows": rows[t]} for t in TABLES},
         "validation": {
@@ -349,6 +362,8 @@ def _package(out: Path, recipe: Recipe, input_entries: list[dict], rows: dict[st
     for name in ("datapackage.json", "croissant.json", "README.md", "report.html"):
         manifest["files"][name] = file_entry(out / name)
     write_text(out / "manifest.json", dumps_json(manifest))
+    # Written last, over the manifest's bytes: `validate` catches any later edit of the manifest.
+    write_text(out / MANIFEST_CHECKSUM, manifest_checksum_text((out / "manifest.json").read_bytes()))
     return manifest
 
 

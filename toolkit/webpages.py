@@ -108,6 +108,8 @@ class WarcRecord:
     content_type: str | None
     charset: str | None
     body: bytes  # HTTP payload (transfer and content encodings undone) or the record block
+    truncated: bool = False  # the file ends before the record's declared Content-Length
+    oversized: bool = False  # the body is longer than the reader's limit; `body` holds its start only
 
     @property
     def is_html_page(self) -> bool:
@@ -124,14 +126,36 @@ class WarcRecord:
         return f"response with Content-Type {self.content_type or 'missing'}"
 
 
-def warc_records(stream: BinaryIO) -> Iterator[WarcRecord]:
-    """Every record of a WARC or WARC.gz/.zst stream, in file order."""
+def _truncated(stream: BinaryIO) -> list[bool]:
+    """For each record of a seekable WARC stream, whether its block is shorter than its Content-Length."""
     from fastwarc.warc import ArchiveIterator, any_type
 
-    for rec in ArchiveIterator(stream, record_types=any_type, parse_http=True, auto_decode="all"):
+    flags = []
+    for rec in ArchiveIterator(stream, record_types=any_type, parse_http=False):
+        declared, got = int(rec.headers.get("Content-Length") or 0), 0
+        while chunk := rec.reader.read(1 << 20):
+            got += len(chunk)
+        flags.append(got < declared)
+    stream.seek(0)
+    return flags
+
+
+def warc_records(stream: BinaryIO, max_body: int | None = None) -> Iterator[WarcRecord]:
+    """Every record of a seekable WARC or WARC.gz/.zst stream, in file order.
+
+    A body longer than `max_body` is read no further than that (`oversized`); a record the file
+    cuts short is `truncated` (fastwarc itself yields what is there without a word).
+    """
+    from fastwarc.warc import ArchiveIterator, any_type
+
+    truncated = _truncated(stream)
+    read = -1 if max_body is None else max_body + 1
+    for n, rec in enumerate(ArchiveIterator(stream, record_types=any_type, parse_http=True, auto_decode="all")):
         rtype = str(rec.record_type)  # "response", "request", "warcinfo", ...
         http = rec.is_http and rec.http_headers is not None
         date = rec.record_date
+        body = rec.reader.read(read)
+        oversized = max_body is not None and len(body) > max_body
         yield WarcRecord(
             offset=rec.stream_pos,
             record_id=rec.record_id or "",
@@ -141,7 +165,9 @@ def warc_records(stream: BinaryIO) -> Iterator[WarcRecord]:
             status=rec.http_headers.status_code if http else None,
             content_type=((rec.http_content_type or "").lower() or None) if http else None,
             charset=rec.http_charset if http else None,
-            body=rec.reader.read(),
+            body=body[:max_body] if oversized else body,
+            truncated=n < len(truncated) and truncated[n],
+            oversized=oversized,
         )
 
 

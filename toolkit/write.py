@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -27,14 +28,13 @@ from pathlib import Path
 import polars as pl
 
 from toolkit.errors import BuildLockedError, OutputError
-from toolkit.ids import sha256_hex
 
 # Fixed writer settings: together with a total row order and pinned versions they make the bytes
 # of every Parquet file reproducible.
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 65_536, "statistics": True}
 MANIFEST = "manifest.json"
 # Files a dataset folder holds besides those its manifest lists: the manifest and its checksum.
-_UNLISTED_OWN = {MANIFEST, "manifest.sha256"}
+_UNLISTED_OWN = {MANIFEST, "manifest.sha256"}  # validate.MANIFEST_CHECKSUM
 
 
 def write_parquet(df: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
@@ -57,9 +57,10 @@ def write_text(path: Path, text: str) -> None:
 
 
 def file_entry(path: Path) -> dict:
-    """Checksum and size of one output file, as the manifest records it."""
-    data = path.read_bytes()
-    return {"sha256": sha256_hex(data), "bytes": len(data)}
+    """Checksum and size of a file, as the manifest records it (read in chunks, never whole)."""
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return {"sha256": digest, "bytes": path.stat().st_size}
 
 
 def foreign_files(folder: Path) -> list[str]:
