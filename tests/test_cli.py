@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from toolkit.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, main
+from toolkit.cli import EXIT_BUG, EXIT_INVALID, EXIT_OK, EXIT_SYSTEM, EXIT_USAGE, main
+from toolkit.errors import BuildLockedError
 
 from .conftest import REPO
 
@@ -65,3 +69,65 @@ def test_unknown_options_exit_two():
     with pytest.raises(SystemExit) as info:
         main(["build", "--bogus"])
     assert info.value.code == EXIT_USAGE
+
+
+def test_out_holding_user_files_is_refused_with_exit_two_and_kept(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("years of work")
+    files = sorted(DEMO_RAW.glob("a0*.txt"))[:1]
+    assert main(["build", *map(str, files), "--out", str(mine)]) == EXIT_USAGE
+    assert (mine / "thesis.txt").read_text() == "years of work"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "thesis.txt" in err  # one line, naming what is in the way
+
+
+def test_a_recipe_error_keeps_its_section_name_in_the_message(tmp_path, capsys):
+    (tmp_path / "dataset.toml").write_text("[build]\nshard_sise = 5\n")
+    assert main(["build", str(tmp_path / "dataset.toml"), "--out", str(tmp_path / "out")]) == EXIT_USAGE
+    assert "[build]" in capsys.readouterr().err
+
+
+def test_validate_of_a_folder_that_is_not_a_dataset_exits_two_with_a_json_report(tmp_path, capsys):
+    assert main(["validate", str(tmp_path), "--json"]) == EXIT_USAGE
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["problems"][0]["reason"] == "not_a_dataset"
+
+
+@pytest.mark.parametrize(
+    "exc, code",
+    [
+        pytest.param(OSError(28, "No space left on device", "x.parquet"), EXIT_SYSTEM, id="disk full"),
+        pytest.param(OSError(30, "Read-only file system", "out"), EXIT_SYSTEM, id="read-only"),
+        pytest.param(BuildLockedError("another build is writing out"), EXIT_SYSTEM, id="locked"),
+        pytest.param(ZeroDivisionError("division by zero"), EXIT_BUG, id="a bug"),
+    ],
+)
+def test_failures_are_one_line_with_their_own_exit_code(built, tmp_path, monkeypatch, capsys, exc, code):
+    out = tmp_path / "ds"
+    shutil.copytree(built, out)
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr("toolkit.pipeline.write_parquet", fail)
+    files = sorted(DEMO_RAW.glob("a0*.txt"))[:2]
+    assert main(["build", *map(str, files), "--out", str(out)]) == code
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert main(["validate", str(out)]) == EXIT_OK  # the previous dataset is intact
+
+
+def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
+    def fail(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("toolkit.pipeline.write_parquet", fail)
+    files = sorted(DEMO_RAW.glob("a0*.txt"))[:1]
+    assert main(["build", *map(str, files), "--out", str(tmp_path / "ds"), "--debug"]) == EXIT_BUG
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_python_dash_m_toolkit_runs_the_command_line():
+    done = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("toolkit ")

@@ -200,3 +200,13 @@ def test_recrawls_in_a_single_stream_warc_get_distinct_ids(tmp_path):
     assert docs.height == 3 and docs["doc_id"].n_unique() == 3
     assert pl.read_parquet(tmp_path / "out" / "rejects.parquet").height == 0
     assert validate_dataset(tmp_path / "out").ok
+
+
+def test_control_characters_from_json_escapes_are_replaced_one_for_one(tmp_path):
+    (tmp_path / "raw").mkdir()
+    line = {"text": "Talks\u0001 resumed\u0007 on Monday in Geneva, officials said.", "title": "Talks\u001b"}
+    (tmp_path / "raw" / "a.jsonl").write_text(json.dumps(line) + "\n")
+    build(tmp_path / "raw", out=tmp_path / "out")
+    article = pl.read_parquet(tmp_path / "out" / "articles.parquet").row(0, named=True)
+    assert article["text"] == "Talks  resumed  on Monday in Geneva, officials said."
+    assert article["title"] == "Talks "

@@ -104,7 +104,7 @@ def _build(args: argparse.Namespace, err: Console) -> int:
         err.print("[bold red]error:[/] --shard-size and --workers must be positive integers")
         return EXIT_USAGE
     columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TextColumn("shards"), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("build", total=None)
 
         def on_progress(done: int, total: int) -> None:

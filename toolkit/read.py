@@ -47,7 +47,7 @@ import polars as pl
 from toolkit import webpages
 from toolkit.encoding import (
     COMPRESSIONS, MOJIBAKE_HINT, compression, decode_bytes, decode_html, decompress, open_decompressed,
-    repair_mojibake,
+    repair_mojibake, strip_controls,
 )  # fmt: skip
 from toolkit.errors import CompressionError, InputError, TooLargeError
 from toolkit.ids import sha256_hex, stable_id
@@ -376,6 +376,10 @@ def _from_record(
         return _reject(unit, "binary_content", f"{source}: NUL character in the text field", _excerpt(text))
     if not text.strip():
         return _reject(unit, "empty_text", f"{source}: text field {fields.text!r} is empty", _excerpt(raw))
+    # JSON escapes can carry control characters that no decoding saw: replaced one for one, as decoding does.
+    text = strip_controls(text)[0]
+    if unit.get("title") is not None:
+        unit["title"] = strip_controls(unit["title"])[0]
     published, bad = _parse_date(rec.get(fields.published_at))
     unit = {**unit, "raw_text": text, "published_at": published}
     if bad:  # the document stays; the rejects table still records the unreadable date
