@@ -384,7 +384,6 @@ def _write_manifest(root: Path, manifest: object, *, seal: bool = True) -> None:
     data = manifest if isinstance(manifest, bytes) else json.dumps(manifest, indent=2, sort_keys=True).encode()
     (root / "manifest.json").write_bytes(data)
     if seal:
-        # Idempotent: the same bytes whether or not the build already wrote manifest.sha256.
         (root / MANIFEST_CHECKSUM).write_text(manifest_checksum_text(data), encoding="utf-8")
 
 
@@ -683,8 +682,7 @@ def test_a_demo_build_passes_and_a_sealed_edit_of_its_counts_does_not(tmp_path):
 
     out = tmp_path / "demo"
     build(REPO / "datasets" / "demo" / "dataset.toml", out=out)
-    if not (out / MANIFEST_CHECKSUM).exists():  # until the build writes it
-        _write_manifest(out, (out / "manifest.json").read_bytes())
+    assert (out / MANIFEST_CHECKSUM).read_text() == manifest_checksum_text((out / "manifest.json").read_bytes())
     report = validate_dataset(out)
     assert report.ok, report.problems
     manifest = _manifest(out)

@@ -26,8 +26,10 @@ from toolkit.ids import sha256_hex
 from toolkit.recipe import Recipe, load_recipe
 from toolkit.report import report_html
 from toolkit.schema import TABLES, conform, empty_frame, load_schemas, primary_key
-from toolkit.validate import MANIFEST_CHECKSUM, manifest_checksum_text, validate_table, validate_tables
-from toolkit.write import atomic_dir, check_out, dumps_json, file_entry, write_parquet, write_text
+from toolkit.validate import validate_table, validate_tables
+from toolkit.write import (
+    MANIFEST_CHECKSUM, atomic_dir, check_out, dumps_json, file_entry, manifest_checksum_text, write_parquet, write_text,
+)  # fmt: skip
 
 # Tables produced shard by shard; entities are aggregated over the whole corpus afterwards.
 SHARD_TABLES = ("documents", "articles", "fragments", "mentions", "events", "rejects")

@@ -37,6 +37,7 @@ from toolkit.schema import (
     primary_key,
 )
 from toolkit.spans import span_text
+from toolkit.write import MANIFEST_CHECKSUM, manifest_checksum_text
 
 # pandera check name (text before the parenthesis) -> reason code. Anything else, such as a dtype
 # or a missing column, means the producing stage broke the contract: an error, not bad data.
@@ -264,14 +265,6 @@ def _show(value: object) -> str:
 
 
 # ---- the manifest's own checks ---------------------------------------------------------------------
-
-MANIFEST_CHECKSUM = "manifest.sha256"
-
-
-def manifest_checksum_text(manifest_bytes: bytes) -> str:
-    """Content of manifest.sha256 for these manifest bytes, in `sha256sum` format (`sha256sum -c` checks it)."""
-    return f"{hashlib.sha256(manifest_bytes).hexdigest()}  manifest.json\n"
-
 
 def _sha256(value: object) -> bool:
     """a sha256 hex digest"""

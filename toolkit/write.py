@@ -33,8 +33,10 @@ from toolkit.errors import BuildLockedError, OutputError
 # of every Parquet file reproducible.
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 3, "row_group_size": 65_536, "statistics": True}
 MANIFEST = "manifest.json"
-# Files a dataset folder holds besides those its manifest lists: the manifest and its checksum.
-_UNLISTED_OWN = {MANIFEST, "manifest.sha256"}  # validate.MANIFEST_CHECKSUM
+# The manifest's own checksum, beside it: `validate` catches any edit of the manifest.
+MANIFEST_CHECKSUM = "manifest.sha256"
+# Files a dataset folder holds besides those its manifest lists.
+_UNLISTED_OWN = {MANIFEST, MANIFEST_CHECKSUM}
 
 
 def write_parquet(df: pl.DataFrame | pl.LazyFrame, path: Path) -> None:
@@ -54,6 +56,11 @@ def write_text(path: Path, text: str) -> None:
     """Write text as UTF-8 with LF line ends, whatever the platform."""
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+
+
+def manifest_checksum_text(manifest_bytes: bytes) -> str:
+    """Content of manifest.sha256 for these manifest bytes, in `sha256sum` format (`sha256sum -c` checks it)."""
+    return f"{hashlib.sha256(manifest_bytes).hexdigest()}  {MANIFEST}\n"
 
 
 def file_entry(path: Path) -> dict:
