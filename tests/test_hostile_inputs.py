@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,6 +47,7 @@ HOSTILE = {
     "empty.txt": (lambda p: p.write_bytes(b""), ("reject", "empty_text")),
     "nul.txt": (lambda p: p.write_bytes(b"some\x00binary"), ("reject", "binary_content")),
     "cut.txt.gz": (lambda p: p.write_bytes(gzip.compress(b"Talks were held on Monday. " * 50)[:-12]), ("reject", "bad_compression")),
+    "cut.txt.zst": (lambda p: p.write_bytes(zstandard.compress(b"Talks were held on Monday. " * 50)[:-9]), ("reject", "bad_compression")),
     "bomb.txt.gz": (lambda p: p.write_bytes(_gzip_bomb()), ("reject", "too_large")),
     "huge.txt": (lambda p: p.write_bytes(b"Talks went on. " * 5000), ("reject", "too_large")),
     "long.txt": (lambda p: p.write_bytes(("Talks went on and on. " * 900).encode()), ("reject", "text_too_long")),
@@ -210,3 +212,21 @@ def test_control_characters_from_json_escapes_are_replaced_one_for_one(tmp_path)
     article = pl.read_parquet(tmp_path / "out" / "articles.parquet").row(0, named=True)
     assert article["text"] == "Talks  resumed  on Monday in Geneva, officials said."
     assert article["title"] == "Talks "
+
+
+def test_a_folder_the_system_will_not_list_is_a_skipped_input(tmp_path, monkeypatch):
+    (tmp_path / "raw" / "closed").mkdir(parents=True)
+    (tmp_path / "raw" / "closed" / "a.txt").write_text("Unseen.")
+    (tmp_path / "raw" / "good.txt").write_text("The ministers met in Paris for talks on Monday.\n")
+    real = os.scandir
+
+    def scandir(path="."):
+        if isinstance(path, (str, os.PathLike)) and Path(path).name == "closed":  # root lists any folder, so the refusal is played here
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = build(tmp_path / "raw", out=tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["skipped_inputs"] == [{"path": "closed", "reason": "unreadable_folder"}]
+    assert result.skipped == {"unreadable_folder": 1} and result.rows["articles"] == 1
