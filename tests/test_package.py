@@ -308,6 +308,14 @@ def test_card_records_how_the_dataset_was_built():
     assert "## Limitations" in card and "yield no entities or events" in card
 
 
+def test_card_counts_the_inputs_that_were_not_read_by_reason():
+    manifest = _manifest(MINI)
+    assert "Inputs not read" not in package.dataset_card(META, manifest, {}, MINI)
+    manifest["skipped_inputs"] = [{"path": ".a", "reason": "hidden"}, {"path": ".b", "reason": "hidden"},
+                                  {"path": "p", "reason": "not_a_file"}]  # fmt: skip
+    assert "Inputs not read: 3 (2 hidden, 1 not_a_file;" in package.dataset_card(META, manifest, {}, MINI)
+
+
 def test_card_escapes_pipes_so_dictionary_rows_keep_four_cells():
     card = package.dataset_card(META, _manifest(MINI), {}, MINI)
     rows = [line for line in card.splitlines() if line.startswith("| `doc_id` |")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 import polars as pl
@@ -344,6 +345,10 @@ def dataset_card(recipe_meta: dict, manifest: dict, stats: dict, schemas: dict |
         f"- Inputs: {len(inputs)} files, {sum(_input_bytes(i) for i in inputs)} bytes in total "
         "(each input's sha256 is listed in manifest.json)",
     ]
+    skipped = Counter(s.get("reason") for s in manifest.get("skipped_inputs") or [])
+    if skipped:
+        why = ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+        out.append(f"- Inputs not read: {sum(skipped.values())} ({why}; listed under skipped_inputs in manifest.json)")
     versions = manifest.get("schema_versions") or {}
     if versions:
         out.append("- Schema versions: " + ", ".join(f"{t} v{versions[t]}" for t in sorted(versions)))
