@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit import entities, segment
+from toolkit import entities, segment, spans
 from toolkit.ids import stable_id_py
+from toolkit.resolve import ART, holding, overlapping
 
 PIECES = [
     "Russia", "Russian", "North Korea", "North Korean", "South Korea", "Korea", "US", "U.S.", "us",
@@ -330,3 +333,53 @@ def test_a_place_name_used_as_a_surname_is_the_person():
     assert kinds[("a0", "Leicester")][0] == "place"
     assert kinds[("a1", "Kennedy")] == ("person", "honorific") and kinds[("a1", "Jordan")][0] == "person"
     assert kinds[("a2", "Kennedy")][0] == "place"
+
+
+@contextmanager
+def long_text_path(long_text: int):
+    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.spans`); 0 sends every text."""
+    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
+    try:
+        yield
+    finally:
+        spans.LONG_TEXT = saved
+
+
+@given(st.lists(texts, min_size=1, max_size=4))
+def test_mentions_are_the_same_whether_texts_are_sliced_as_short_or_long(batch):
+    with long_text_path(0):
+        anchored = run(batch)
+    assert anchored.equals(run(batch))
+
+
+# (article, start, end) spans of a few articles, some empty, many overlapping.
+article_spans = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 30), st.integers(0, 6)).map(lambda t: (t[0], t[1], t[1] + t[2])),
+    max_size=15,
+)
+
+
+def _span_frame(rows: list[tuple[int, int, int]]) -> pl.LazyFrame:
+    return pl.LazyFrame(rows, schema={ART: pl.Int64, "start": pl.Int64, "end": pl.Int64}, orient="row")
+
+
+@given(article_spans, article_spans)
+def test_holding_and_overlapping_find_what_comparing_every_pair_finds(spans_a, spans_b):
+    # They replace joins of every span of an article with every other, n² rows in a long document.
+    holds = {x for x in spans_a if any(y[0] == x[0] and y[1] >= x[1] and y[2] <= x[2] for y in spans_b)}
+    overlaps = {x for x in spans_a if any(y[0] == x[0] and y[1] < x[2] and x[1] < y[2] for y in spans_b)}
+    assert set(holding(_span_frame(spans_a), _span_frame(spans_b)).collect().iter_rows()) == holds
+    assert set(overlapping(_span_frame(spans_a), _span_frame(spans_b)).collect().iter_rows()) == overlaps
+
+
+def test_agent_mentions_are_the_same_whether_texts_are_sliced_as_short_or_long(tmp_path):
+    texts = [
+        "“Arnorian clerics” met clerics of Arnor, and Russia’s police met human rights activists in France. 😀 " * 80,
+        "White House officials met police, and the Kremlin authorities said so.",
+    ]
+    assert len(texts[0].encode("utf-8")) > spans.LONG_TEXT
+    default = agent_mentions(tmp_path, texts)
+    with long_text_path(0):
+        anchored = agent_mentions(tmp_path, texts)
+    assert default.filter(pl.col("method") == "agent").height > 80
+    assert anchored.equals(default)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 import polars as pl
 import pytest
 
-from toolkit import entities, events, segment
+from toolkit import entities, events, segment, spans
 from toolkit.codes import cameo_table
 
 
@@ -323,3 +324,27 @@ def test_destroying_files_and_sanctioning_as_approval_are_no_coercion():
 
 def test_the_noun_jails_is_no_arrest():
     assert run(["Chile said the state of Peru's jails was poor."]).filter(pl.col("root_code") == "17").height == 0
+
+
+@contextmanager
+def long_text_path(long_text: int):
+    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.spans`)."""
+    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
+    try:
+        yield
+    finally:
+        spans.LONG_TEXT = saved
+
+
+def test_events_are_the_same_whether_texts_are_sliced_as_short_or_long():
+    # A long article (past spans.LONG_TEXT, with characters of two to four bytes) and short ones.
+    paragraph = " “😀” ".join(t for t, *_ in SEED_LIKE)
+    texts = ["\n\n".join(f"{paragraph} – §{i}." for i in range(12)), *(t for t, *_ in SEED_LIKE)]
+    assert len(texts[0].encode("utf-8")) > spans.LONG_TEXT
+    default = run(texts)
+    with long_text_path(0):
+        anchored = run(texts)
+    with long_text_path(1 << 40):
+        by_characters = run(texts)
+    assert default.height > len(SEED_LIKE) and default.filter(pl.col("article_id") == "a0").height
+    assert anchored.equals(default) and by_characters.equals(default)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -10,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import document_frames, documents_frame
+from toolkit import spans
 from toolkit.clean import clean_documents
 from toolkit.read import discover, read_files
-from toolkit.segment import KINDS, articles, blocks, fragments, sentences
+from toolkit.segment import KINDS, _with_slices, articles, blocks, fragments, sentences
 
 
 def _segment(docs: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -74,6 +76,30 @@ def test_fragments_are_the_non_article_blocks_with_decoded_text(docs):
     assert frags["fragment_id"].n_unique() == frags.height
     for frag, decoded in zip(frags.iter_rows(named=True), other["decoded"], strict=True):
         assert frag["text"] == (decoded if decoded is not None else texts[frag["doc_id"]][frag["start"] : frag["end"]])
+
+
+@contextmanager
+def long_text_path(long_text: int):
+    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.spans`); 0 sends every text."""
+    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
+    try:
+        yield
+    finally:
+        spans.LONG_TEXT = saved
+
+
+@pytest.mark.parametrize("long_text", [0, spans.LONG_TEXT])
+@given(docs=document_frames)
+def test_block_pieces_are_pythons_slices_of_the_document_text(long_text, docs):
+    # Each document text is joined once per document, whatever its number of blocks (`toolkit.spans`).
+    cleaned = clean_documents(docs.lazy()).collect()
+    b = blocks(cleaned.lazy()).collect()
+    with long_text_path(long_text):
+        pieces = _with_slices(b.lazy(), cleaned.lazy()).collect()
+    texts = _texts(cleaned)
+    assert pieces.drop("piece").equals(b.sort("doc_id", "start"))
+    spans_of = pieces.select("doc_id", "start", "end").iter_rows()
+    assert pieces["piece"].to_list() == [texts[doc_id][start:end] for doc_id, start, end in spans_of]
 
 
 @given(document_frames)

@@ -26,6 +26,7 @@ from toolkit.codes import cameo_table
 from toolkit.ids import stable_id
 from toolkit.patterns import NO_EVENT, ROLES, load_patterns, pattern_table
 from toolkit.patterns import matches as pattern_matches
+from toolkit.spans import slice_spans
 
 __all__ = ["EVENT_COLUMNS", "ROLES", "events", "load_patterns", "verb_table"]
 
@@ -63,9 +64,9 @@ def _sentence_frame(
     """Sentences holding at least one mention, with their text and the article's publication time."""
     has_date = "published_at" in articles_lf.collect_schema().names()
     published = pl.col("published_at") if has_date else pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-    arts = articles_lf.select("article_id", "text", published.alias("published_at"))
+    arts = articles_lf.select("article_id", published.alias("published_at"))
     with_mentions = ments.select("article_id", "sentence").unique()
-    return (
+    sentences = (
         sentences_lf.select(
             "article_id", pl.col("sentence").cast(pl.Int64), pl.col("start").cast(pl.Int64),
             pl.col("end").cast(pl.Int64),
@@ -73,9 +74,11 @@ def _sentence_frame(
         .join(with_mentions, on=["article_id", "sentence"], how="semi")
         .join(sports_reports(articles_lf), on="article_id", how="anti")
         .join(arts, on="article_id", how="inner")
-        .with_columns(s_text=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
-        .drop("text")
     )
+    # Each article text is joined once, not once per sentence (`toolkit.spans`): a slice of the
+    # article text per sentence costs the square of the article's length.
+    texts = articles_lf.select("article_id", "text")
+    return slice_spans(sentences, texts, "article_id", {"s_text": (pl.col("start"), pl.col("end"))})
 
 
 def sports_reports(articles_lf: pl.LazyFrame) -> pl.LazyFrame:

@@ -29,7 +29,7 @@ from toolkit import resolve
 from toolkit.dictionaries import Dictionaries, canonical_key
 from toolkit.gazetteer import country_gazetteer
 from toolkit.resolve import ART
-from toolkit.spans import byte_to_char
+from toolkit.spans import char_offsets, slice_spans
 
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Mme|Dr|Sir|Dame|Lord|Lady)\.?"
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Capt|Gov|Prof)\."
@@ -177,17 +177,26 @@ def agent_candidates(
     forms = _agent_forms(dicts)
     patterns = forms["form"].to_list()
     roles = dict(forms.iter_rows())
-    text = pl.col("text")
+    text, start, end = pl.col("text"), pl.col("start"), pl.col("end")
     arts = resolve.with_article_index(articles_lf).select("article_id", ART, "text")
-    agents = (
-        arts.with_columns(
+    # Offsets and the text around them come from each text joined once (`toolkit.spans`): a slice of
+    # the article text per row costs the square of the article's length.
+    texts = arts.select(ART, "text")
+    hits = (
+        arts.select(
+            "article_id", ART,
             _byte=text.str.find_many(patterns, ascii_case_insensitive=True, leftmost=True),
             _surface=text.str.extract_many(patterns, ascii_case_insensitive=True, leftmost=True),
         )
         .explode(["_byte", "_surface"]).drop_nulls("_byte")
-        .with_columns(start=byte_to_char(text, pl.col("_byte")))
-        .with_columns(end=pl.col("start") + pl.col("_surface").str.len_chars().cast(pl.Int64))
-        .filter(_touches_no_word(text))
+    )
+    around = {"_before": ((start - 1).clip(lower_bound=0), start), "_after": (end, end + 1)}
+    agents = (
+        char_offsets(hits, texts, ART, {"start": pl.col("_byte")})
+        .with_columns(end=start + pl.col("_surface").str.len_chars().cast(pl.Int64))
+        .pipe(slice_spans, texts, ART, around)
+        # No word character touches the agent word on either side.
+        .filter(~pl.col("_before").str.contains(r"\w") & ~pl.col("_after").str.contains(r"^\w"))
         .select("article_id", ART, ag_start="start", ag_end="end", agent_role=pl.col("_surface").str.to_lowercase()
                 .replace_strict(roles, default=None, return_dtype=pl.Utf8))
         .drop_nulls("agent_role")
@@ -212,9 +221,9 @@ def agent_candidates(
             .join_asof(actors.sort(ART, right_on), left_on=left_on, right_on=right_on, by=ART,
                        strategy=strategy, check_sortedness=False)
             .drop_nulls("a_start")
-            .join(arts.select(ART, "text"), on=ART)
-            .filter(text.str.slice(pl.col(lo), pl.col(hi) - pl.col(lo)).str.contains(gap_ok[side]))
-            .drop("text")
+            .pipe(slice_spans, texts, ART, {"_gap": (pl.col(lo), pl.col(hi))})
+            .filter(pl.col("_gap").str.contains(gap_ok[side]))
+            .drop("_gap")
             .with_columns(_side=pl.lit(0 if side == "before" else 1))
         )
     role = pl.col("a_role").fill_null("")
@@ -225,11 +234,10 @@ def agent_candidates(
         # An agent between two actors belongs to the one before it ("Arnor police of Gondor").
         .sort(ART, "ag_start", "_side")
         .unique([ART, "ag_start"], keep="first", maintain_order=True)
-        .join(arts.select(ART, "text"), on=ART)
         .with_columns(start=pl.min_horizontal("a_start", "ag_start"), end=pl.max_horizontal("a_end", "ag_end"))
+        .pipe(slice_spans, texts, ART, {"surface": (start, end)})
         .select(
-            "article_id", ART, "start", "end",
-            surface=text.str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+            "article_id", ART, "start", "end", "surface",
             kind=pl.lit("organisation"),
             key=pl.concat_str(pl.col("a_key").fill_null(""), pl.lit(" "), pl.col("agent_role").str.to_lowercase()),
             country_code="a_country",
@@ -238,12 +246,6 @@ def agent_candidates(
         )
         .with_columns(n_tokens=pl.col("surface").str.count_matches(r"\s+").cast(pl.Int64) + 1)
     )
-
-
-def _touches_no_word(text: pl.Expr) -> pl.Expr:
-    """True when no word character touches [start, end) on either side."""
-    before = text.str.slice((pl.col("start") - 1).clip(lower_bound=0), (pl.col("start") > 0).cast(pl.Int64))
-    return ~before.str.contains(r"\w") & ~text.str.slice(pl.col("end"), 1).str.contains(r"^\w")
 
 
 def candidates(
@@ -351,10 +353,5 @@ def candidates(
     groups = agent_candidates(articles_lf, dicts, matches_lf).cache()
     # "Calenardhon Ministry of Silly Walks" is the actor's ministry: the agent reading beats a name read over it.
     span = [ART, "start", "end"]
-    clash = (
-        found.select(span)
-        .join(groups.select(ART, _s="start", _e="end"), on=ART)
-        .filter((pl.col("start") < pl.col("_e")) & (pl.col("_s") < pl.col("end")))
-        .select(span).unique()
-    )
+    clash = resolve.overlapping(found, groups)
     return pl.concat([found.join(clash, on=span, how="anti"), groups], how="vertical_relaxed")

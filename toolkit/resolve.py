@@ -34,7 +34,7 @@ import polars as pl
 from toolkit.dictionaries import Dictionaries, actor_surfaces, canonical_key
 from toolkit.gazetteer import country_gazetteer, gazetteer
 from toolkit.ids import stable_id
-from toolkit.spans import byte_to_char
+from toolkit.spans import char_offsets, slice_spans
 
 _WORD_CHAR = r"^\w"
 _PLACE_BEFORE = (
@@ -83,13 +83,6 @@ def kept(lf: pl.LazyFrame, cond: pl.Expr) -> pl.LazyFrame:
     # Polars drops a cache whose consumers filter it by different predicates and computes the cached
     # plan once per consumer instead; a filter on a column computed above the cache is not pushed into it.
     return lf.with_columns(_keep=cond).filter(pl.col("_keep")).drop("_keep")
-
-
-def _whole_word(text: pl.Expr) -> pl.Expr:
-    """True when no word character touches the span [start, end) on either side."""
-    return ((pl.col("start") == 0) | ~text.str.slice(pl.col("start") - 1, 1).str.contains(_WORD_CHAR)) & ~text.str.slice(
-        pl.col("end"), 1
-    ).str.contains(_WORD_CHAR)
 
 
 def _actor_periods(matches: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
@@ -158,24 +151,28 @@ def gazetteer_matches(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.Lazy
     arts = with_article_index(articles_lf)
     names = arts.collect_schema().names()
     published = pl.col("published_at") if "published_at" in names else pl.lit(None, pl.Datetime("us", "UTC"))
-    found = (
-        arts.select("article_id", ART, "text", published.alias("published_at"))
-        .filter(text.is_not_null())
-        .with_columns(
+    texts = arts.select(ART, "text").filter(text.is_not_null())
+    hits = (
+        arts.filter(text.is_not_null())
+        .select(
+            "article_id", ART, published.alias("published_at"),
             _byte=text.str.find_many(patterns, overlapping=True),
             surface=text.str.extract_many(patterns, overlapping=True),
         )
         .explode(["_byte", "surface"])
         .drop_nulls("_byte")
-        .with_columns(start=byte_to_char(text, pl.col("_byte")))
-        .with_columns(end=pl.col("start") + pl.col("surface").str.len_chars().cast(pl.Int64))
-        .filter(_whole_word(text))
-        .with_columns(
-            _before=text.str.slice((pl.col("start") - 40).clip(lower_bound=0),
-                                   pl.col("start") - (pl.col("start") - 40).clip(lower_bound=0)),
-            _after=text.str.slice(pl.col("end"), 40),
-        )
-        .drop("text", "_byte")
+    )
+    # Offsets and contexts come from each text joined once (`toolkit.spans`): a slice of the article
+    # text per match costs the square of the article's length. The context's last character and the
+    # one after the match are the whole-word test.
+    start = pl.col("start")
+    context = {"_before": ((start - 40).clip(lower_bound=0), start), "_after": (pl.col("end"), pl.col("end") + 40)}
+    found = (
+        char_offsets(hits, texts, ART, {"start": pl.col("_byte")})
+        .with_columns(end=start + pl.col("surface").str.len_chars().cast(pl.Int64))
+        .pipe(slice_spans, texts, ART, context)
+        .filter(~pl.col("_before").str.contains(r"\w$") & ~pl.col("_after").str.contains(_WORD_CHAR))
+        .drop("_byte")
         .join(_match_table(dicts).lazy(), on="surface", how="inner", maintain_order="left")
     )
     # Contexts are tested only on the rows a test can change (null elsewhere): ambiguous names,
@@ -251,30 +248,69 @@ def resolve_overlaps(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+# Span tests between two frames of one article's spans: a join on the article pairs every span with
+# every other, n² rows for an article with n mentions (hundreds of millions in a long document).
+# Sorted by start, a running maximum (minimum) of the ends answers them with one as-of join instead;
+# ends are lifted by the article's rank so that one running value over the sorted frame never crosses
+# into the next article (as in `resolve_overlaps`).
+def holding(lf: pl.LazyFrame, inner: pl.LazyFrame) -> pl.LazyFrame:
+    """SPAN of the rows of `lf` that hold a span of `inner` (inner start >= start, inner end <= end).
+
+    A span may come more than once: the result is meant for a semi or anti join.
+    """
+    base = pl.col(ART) * (1 << 32)
+    # From each start on: the least end of the spans starting there or later.
+    least_end = (
+        inner.select(ART, _is=pl.col("start").cast(pl.Int64), _ie=pl.col("end").cast(pl.Int64))
+        .sort(ART, "_is")
+        .with_columns(_least_end=(base + pl.col("_ie")).cum_min(reverse=True) - base)
+        .select(ART, "_is", "_least_end")
+    )
+    # A forward as-of join takes the first of equal starts, whose least end covers them all.
+    return (
+        lf.select(ART, pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
+        .sort(ART, "start")
+        .join_asof(least_end, left_on="start", right_on="_is", by=ART, strategy="forward", check_sortedness=False)
+        .filter(pl.col("_least_end") <= pl.col("end"))
+        .select(SPAN)
+    )
+
+
+def overlapping(lf: pl.LazyFrame, others: pl.LazyFrame) -> pl.LazyFrame:
+    """SPAN of the rows of `lf` that overlap a span of `others` (other start < end, start < other end).
+
+    A span may come more than once: the result is meant for a semi or anti join.
+    """
+    base = pl.col(ART) * (1 << 32)
+    # Up to each start: the furthest end of the spans starting there or earlier.
+    reach = (
+        others.select(ART, _os=pl.col("start").cast(pl.Int64), _oe=pl.col("end").cast(pl.Int64))
+        .sort(ART, "_os")
+        .with_columns(_reach=(base + pl.col("_oe")).cum_max() - base)
+        .select(ART, "_os", "_reach")
+    )
+    # A backward as-of join takes the last of equal starts, whose reach covers them all.
+    return (
+        lf.select(ART, pl.col("start").cast(pl.Int64), pl.col("end").cast(pl.Int64))
+        .with_columns(_last=pl.col("end") - 1)
+        .sort(ART, "_last")
+        .join_asof(reach, left_on="_last", right_on="_os", by=ART, strategy="backward", check_sortedness=False)
+        .filter(pl.col("_reach") > pl.col("start"))
+        .select(SPAN)
+    )
+
+
 def _inside(names: pl.LazyFrame, gaz: pl.LazyFrame) -> pl.LazyFrame:
     """Spans of pattern-only names that hold a typed, unambiguous gazetteer match."""
-    return (
-        kept(names, pl.col("method") == "pattern")
-        .select(SPAN)
-        .join(
-            gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous")).select(ART, _gs="start", _ge="end"),
-            on=ART,
-        )
-        .filter((pl.col("_gs") >= pl.col("start")) & (pl.col("_ge") <= pl.col("end")))
-        .select(SPAN)
-        .unique()
+    return holding(
+        kept(names, pl.col("method") == "pattern"),
+        gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous")),
     )
 
 
 def _clashing(loose: pl.LazyFrame, typed: pl.LazyFrame) -> pl.LazyFrame:
     """Spans of loose words that overlap a typed mention."""
-    return (
-        loose.select(SPAN)
-        .join(typed.select(ART, _ts="start", _te="end"), on=ART)
-        .filter((pl.col("_ts") < pl.col("end")) & (pl.col("start") < pl.col("_te")))
-        .select(SPAN)
-        .unique()
-    )
+    return overlapping(loose, typed)
 
 
 def combine(gaz: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:

@@ -34,6 +34,7 @@ import polars as pl
 from toolkit.clean import decode_factbox, fast_regex, has_caption_mark, line_features
 from toolkit.ids import sha256_expr, stable_id
 from toolkit.sentences import sentence_pieces, sentences, with_sentence_counts
+from toolkit.spans import slice_spans
 
 # `sentences` lives in toolkit.sentences; entities, events and annotation import it from here.
 __all__ = ["KINDS", "articles", "blocks", "fragments", "sentences", "with_sentence_counts"]
@@ -323,13 +324,13 @@ _WORD = r"[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*"
 
 
 def _with_slices(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame) -> pl.LazyFrame:
-    text = docs_lf.select("doc_id", pl.col("text").alias("_doc_text"))
-    return (
-        blocks_lf.join(text, on="doc_id", how="left")
-        .with_columns(piece=pl.col("_doc_text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
-        .drop("_doc_text")
-        .sort("doc_id", "start")
-    )
+    """Blocks with `piece`, their text, sorted by document and start.
+
+    A join of the document text onto every block, then a slice per row, costs the square of a
+    document's length (see `toolkit.spans`): `slice_spans` joins each text once.
+    """
+    spans = {"piece": (pl.col("start"), pl.col("end"))}
+    return slice_spans(blocks_lf, docs_lf.select("doc_id", "text"), "doc_id", spans).sort("doc_id", "start")
 
 
 def articles(blocks_lf: pl.LazyFrame, docs_lf: pl.LazyFrame, *, count_sentences: bool = True) -> pl.LazyFrame:
