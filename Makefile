@@ -44,7 +44,7 @@ test: $(VENV)/.synced ## run the whole test suite
 	$(VENV)/bin/python -m pytest
 
 bench: $(VENV)/.synced ## full build of a synthetic corpus: articles/s, MB/s, peak memory (ARTICLES=10000)
-	$(VENV)/bin/python -m toolkit.bench --articles $(ARTICLES) --out $(BUILD)/bench
+	$(VENV)/bin/python -m toolkit.pipeline.bench --articles $(ARTICLES) --out $(BUILD)/bench
 
 eval: $(VENV)/.synced ## measure extraction quality against ../shared (developers and CI only)
 	$(VENV)/bin/python -m toolkit.evaluate

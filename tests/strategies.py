@@ -32,8 +32,8 @@ import urllib.parse
 import polars as pl
 from hypothesis import strategies as st
 
-from toolkit.ids import sha256_hex, stable_id_py
-from toolkit.read import DOCUMENTS_SCHEMA
+from toolkit.contract.ids import sha256_hex, stable_id_py
+from toolkit.io.read import DOCUMENTS_SCHEMA
 
 _LOWER = ["said", "the", "of", "military", "talks", "café", "über", "naïve", "weapons", "and", "with",
           "officials", "région", "łódź", "on", "in", "a", "3.5", "20,000", "co-operation", "it’s"]  # fmt: skip

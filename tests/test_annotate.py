@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from toolkit.annotation import Annotation, annotate
 from toolkit.errors import AnnotateInputError
-from toolkit.entities import MENTION_COLUMNS
+from toolkit.entities.mentions import MENTION_COLUMNS
 from toolkit.errors import ToolkitError
-from toolkit.events import EVENT_COLUMNS
+from toolkit.events.coder import EVENT_COLUMNS
 
 TEXTS = [
     "Russia launched air strikes on Ukraine. Let us hope the US responds.",
@@ -125,7 +125,7 @@ def test_seed_articles_yield_countries_and_conflict_events(shared):
 
 
 def test_annotate_takes_user_dictionaries_and_can_skip_events(tmp_path):
-    from toolkit.dictionaries import load_dictionaries
+    from toolkit.vocab.dictionaries import load_dictionaries
 
     path = tmp_path / "actors.tsv"
     path.write_text(

@@ -110,7 +110,7 @@ def test_failures_are_one_line_with_their_own_exit_code(built, tmp_path, monkeyp
     def fail(*args, **kwargs):
         raise exc
 
-    monkeypatch.setattr("toolkit.pipeline.write_parquet", fail)
+    monkeypatch.setattr("toolkit.pipeline.run.write_parquet", fail)
     files = sorted(DEMO_RAW.glob("a0*.txt"))[:2]
     assert main(["build", *map(str, files), "--out", str(out)]) == code
     err = capsys.readouterr().err
@@ -122,7 +122,7 @@ def test_debug_shows_the_traceback(tmp_path, monkeypatch, capsys):
     def fail(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr("toolkit.pipeline.write_parquet", fail)
+    monkeypatch.setattr("toolkit.pipeline.run.write_parquet", fail)
     files = sorted(DEMO_RAW.glob("a0*.txt"))[:1]
     assert main(["build", *map(str, files), "--out", str(tmp_path / "ds"), "--debug"]) == EXIT_BUG
     assert "Traceback" in capsys.readouterr().err

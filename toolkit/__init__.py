@@ -3,10 +3,10 @@
 __version__ = "0.1.0"
 
 from toolkit.annotation import Annotation, annotate
-from toolkit.dictionaries import Dictionaries, load_dictionaries
-from toolkit.patterns import load_patterns
-from toolkit.pipeline import BuildResult, build
-from toolkit.recognizers import SpacyRecognizer
+from toolkit.vocab.dictionaries import Dictionaries, load_dictionaries
+from toolkit.events.patterns import load_patterns
+from toolkit.pipeline.run import BuildResult, build
+from toolkit.entities.recognizers import SpacyRecognizer
 from toolkit.errors import (
     AnnotateInputError,
     BuildLockedError,
@@ -22,7 +22,7 @@ from toolkit.errors import (
     TooLargeError,
     ToolkitError,
 )
-from toolkit.validate import Report, validate_dataset
+from toolkit.contract.validate import Report, validate_dataset
 
 __all__ = [
     "AnnotateInputError",

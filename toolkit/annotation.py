@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from toolkit import entities as _entities
-from toolkit import events as _events
-from toolkit import segment
-from toolkit.dictionaries import Dictionaries
-from toolkit.engine import per_document_engine
-from toolkit.entities import Recognizer
+from toolkit.entities import mentions as _entities
+from toolkit.events import coder as _events
+from toolkit.text import segment
+from toolkit.vocab.dictionaries import Dictionaries
+from toolkit.pipeline.engine import per_document_engine
+from toolkit.entities.mentions import Recognizer
 from toolkit.errors import AnnotateInputError
-from toolkit.schema import polars_schema
+from toolkit.contract.schema import polars_schema
 
 _ARTICLE_ID = "article_id"
 _CALLER_ID = "__caller_id"  # the caller's id, original dtype, until it takes the caller's column name

@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from toolkit import __version__
-from toolkit.pipeline import build
+from toolkit.pipeline.run import build
 from toolkit.errors import BuildLockedError, DatasetError, NotADatasetError, ToolkitError
-from toolkit.recipe import FORMATS
-from toolkit.validate import Report, validate_dataset
-from toolkit.write import dumps_json, recover
+from toolkit.io.options import FORMATS
+from toolkit.contract.validate import Report, validate_dataset
+from toolkit.io.write import dumps_json, recover
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 4
 

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit import events, segment
-from toolkit.codes import cameo_table
+from toolkit.events import coder as events
+from toolkit.text import segment
+from toolkit.vocab.codes import cameo_table
 from toolkit.evaluate.petrarch import alternation, actor_file, agent_file, convert_actors, convert_verbs
 
 SUITE = Path("dev") / "petrarch2_unittest"
@@ -103,7 +104,7 @@ def _mentions_frame(raw: pl.DataFrame, sentences: pl.DataFrame) -> pl.LazyFrame:
 def _annotate_mentions(recs: list[dict], actors: pl.DataFrame, agents: pl.DataFrame, tmp: Path) -> pl.DataFrame:
     """Mentions from `toolkit.annotate` with the suite's actors and agents loaded as a recipe's user dictionaries."""
     import toolkit
-    from toolkit.dictionaries import load_dictionaries
+    from toolkit.vocab.dictionaries import load_dictionaries
 
     dicts = load_dictionaries([actor_file(actors, tmp / "petrarch_actors.tsv")],
                               agents=[agent_file(agents, tmp / "petrarch_agents.tsv")])

@@ -5,7 +5,7 @@ the human `articleBody` of each. Every candidate extractor turns each page into 
 word against the gold body (`toolkit.evaluate.text.word_prf`); precision, recall and F1 are averaged
 over pages, and speed is pages per CPU-second of extraction alone (decoding excluded; CPU time, not
 wall time, so a busy machine does not skew the comparison).
-The toolkit's own reader path (`toolkit.webpages.extract_pages`) is one of the rows.
+The toolkit's own reader path (`toolkit.io.webpages.extract_pages`) is one of the rows.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit.encoding import decode_html
+from toolkit.io.encoding import decode_html
 from toolkit.evaluate.text import word_prf
 
 _CORPUS = Path("corpora/scrapinghub_aeb")
@@ -41,7 +41,7 @@ def _resiliparse(html: str) -> str:
 
 
 def _toolkit(html: str) -> str:
-    from toolkit.webpages import extract_pages
+    from toolkit.io.webpages import extract_pages
 
     return extract_pages([html])[0].text or ""
 
@@ -60,7 +60,7 @@ EXTRACTORS: dict[str, Callable[[str], str]] = {
     "trafilatura fast": _trafilatura(fast=True),
     "resiliparse main_content": _resiliparse,
     "resiliparse, trafilatura if <50 words": _combined,
-    "toolkit.webpages": _toolkit,
+    "toolkit.io.webpages": _toolkit,
 }
 
 

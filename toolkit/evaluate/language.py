@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit.language import detect_language
+from toolkit.text.language import detect_language
 
 _FIRST_SENTENCE = re.compile(r"^.{20,}?[.!?](?=\s)")
 

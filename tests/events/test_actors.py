@@ -1,0 +1,108 @@
+"""Actors from sentence structure: compound actors, pairs, passive voice, pronouns, appositions."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tests.events.test_events import one, run
+
+
+def codes_of(found: pl.DataFrame) -> list[tuple]:
+    return sorted(found.select("source_code", "target_code", "cameo_code").rows(), key=str)
+
+
+def test_compound_actors_give_one_event_per_actor():
+    found = run(["Russia and North Korea attacked Ukraine and Poland."])
+    assert codes_of(found) == sorted(
+        [("RUS", "UKR", "190"), ("RUS", "POL", "190"), ("PRK", "UKR", "190"), ("PRK", "POL", "190")], key=str
+    )
+
+
+def test_an_object_is_not_the_subject_of_the_next_act():
+    assert codes_of(run(["Russia attacked Ukraine and Belarus criticised Poland."])) == [
+        ("BLR", "POL", "111"), ("RUS", "UKR", "190"),
+    ]
+
+
+def test_pair_and_between_roles_code_both_directions():
+    assert codes_of(run(["Japan and South Korea met for talks."])) == [("JPN", "KOR", "040"), ("KOR", "JPN", "040")]
+    assert codes_of(run(["Talks between Israel and Egypt resumed."])) == [("EGY", "ISR", "040"), ("ISR", "EGY", "040")]
+
+
+def test_passive_voice_with_an_agent_swaps_source_and_target():
+    assert codes_of(run(["Ukraine was attacked by Russia."])) == [("RUS", "UKR", "190")]
+
+
+def test_a_pronoun_subject_is_not_resolved_to_an_earlier_country():
+    assert run(["Israel struck targets near Damascus in Syria as it accused Turkey of meddling."]).filter(
+        pl.col("cameo_code").str.starts_with("112")
+    ).height == 0
+    row = one("Russia said it had shot down Ukrainian drones.")
+    assert (row["source_code"], row["target_code"], row["cameo_code"]) == ("RUS", "UKR", "190")
+
+
+def test_apposition_of_a_country_and_its_official_is_one_actor():
+    found = run(["Russian President Vladimir Putin and North Korean leader Kim Jong Un met for a summit."])
+    assert codes_of(found) == [("PRKGOV", "RUSGOV", "040"), ("RUSGOV", "PRKGOV", "040")]
+
+
+def _coded(text: str, mentions: list[tuple[int, int, str]]) -> list[tuple]:
+    """Events of one sentence with the given (start, end, actor_code) mentions, as a recipe dictionary gives."""
+    from toolkit.events import coder as events
+    from toolkit.text import segment
+
+    arts = pl.LazyFrame({"article_id": ["a"], "text": [text]})
+    sents = segment.sentences(arts).collect().lazy()
+    ments = pl.LazyFrame(
+        {"article_id": ["a"] * len(mentions), "sentence": [0] * len(mentions), "entity_id": [f"e{m[0]}" for m in mentions],
+         "start": [m[0] for m in mentions], "end": [m[1] for m in mentions], "actor_code": [c for *_, c in mentions]},
+        schema_overrides={"actor_code": pl.Utf8},
+    )
+    return codes_of(events.events(arts, sents, ments).collect())
+
+
+def test_an_agent_before_a_compound_actor_goes_to_every_member():
+    text = "The envoys of Valdoria, Kestrel and Morrow criticised Tarn."
+    spans = [(4, 22, "VALGOV"), (24, 31, "KES"), (36, 42, "MOR"), (54, 58, "TRN")]
+    assert [text[a:b] for a, b, _ in spans] == ["envoys of Valdoria", "Kestrel", "Morrow", "Tarn"]
+    assert _coded(text, spans) == [("KESGOV", "TRN", "111"), ("MORGOV", "TRN", "111"), ("VALGOV", "TRN", "111")]
+    # Without the agent the members keep their own codes.
+    plain = "Valdoria, Kestrel and Morrow criticised Tarn."
+    assert _coded(plain, [(0, 8, "VAL"), (10, 17, "KES"), (22, 28, "MOR"), (40, 44, "TRN")]) == [
+        ("KES", "TRN", "111"), ("MOR", "TRN", "111"), ("VAL", "TRN", "111"),
+    ]
+
+
+def test_a_source_without_an_actor_code_makes_no_event():
+    text = "Zed criticised Kestrel."
+    assert _coded(text, [(0, 3, "ZED"), (15, 22, "KES")]) == [("ZED", "KES", "111")]
+    assert _coded(text, [(0, 3, None), (15, 22, "KES")]) == []
+
+
+def test_an_actor_is_not_its_own_target():
+    assert codes_of(run(["Russia's envoy travelled to Russia."])) == []
+
+
+def test_a_nation_adjective_on_a_common_noun_is_not_an_actor():
+    assert run(["British gamers criticised the new console."]).height == 0
+    assert run(["British officials criticised the new console."]).select("source_code").item() == "GBR"
+    # As a target the adjective names no one either: the imperialists are not Britain.
+    row = one("Chile criticised British imperialists.")
+    assert (row["source_code"], row["target_code"]) == ("CHL", None)
+
+
+def test_a_name_after_a_noun_and_a_preposition_is_not_the_subject():
+    assert run(["Cold weather in Canada threatened the harvest."]).height == 0
+    row = one("Officials in Canada threatened Mexico.")
+    assert (row["source_code"], row["target_code"]) == ("CAN", "MEX")
+
+
+def test_a_verb_after_that_has_the_phrase_before_it_as_subject():
+    found = run(["Mexico cut off supplies in a price row that threatened Peru."])
+    assert found.filter(pl.col("source_code") == "MEX").height == 0
+
+
+def test_an_agent_before_who_and_a_possessive_after_of_keep_their_actor():
+    assert one("Canadian lawmakers who blame Mexico spoke on Monday.")["source_code"] == "CAN"
+    row = one("The details of Canada's visit to Mexico were leaked.")
+    assert (row["cameo_code"], row["source_code"], row["target_code"]) == ("042", "CAN", "MEX")

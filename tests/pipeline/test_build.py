@@ -1,0 +1,186 @@
+"""End-to-end builds: the demo corpus, reproducibility, conservation, atomicity, the seeds."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import toolkit.pipeline.run as pipeline
+from toolkit.pipeline.run import build
+from toolkit.text.clean import normalize_text
+from toolkit.contract.schema import TABLES
+from toolkit.contract.validate import validate_dataset
+
+from tests.conftest import REPO
+
+DEMO = REPO / "datasets" / "demo"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "out"
+    build(DEMO / "dataset.toml", out=out)
+    return out
+
+
+def _tables(out: Path) -> dict[str, pl.DataFrame]:
+    return {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
+
+
+def _digests(out: Path) -> dict[str, str]:
+    return {name: entry["sha256"] for name, entry in json.loads((out / "manifest.json").read_text())["files"].items()}
+
+
+def test_demo_build_is_valid_and_complete(demo):
+    report = validate_dataset(demo)
+    assert report.ok, report.problems
+    assert sorted(p.name for p in demo.iterdir()) == sorted(
+        [f"{t}.parquet" for t in TABLES] + ["manifest.json", "manifest.sha256", "datapackage.json", "croissant.json", "README.md", "report.html"]
+    )
+    t = _tables(demo)
+    assert t["articles"].height >= 30
+    assert t["mentions"].height > 0 and t["events"].height > 0 and t["entities"].height > 0
+    assert "factbox" in t["fragments"]["kind"].to_list()
+    # The recipe's own pattern file (recalling an ambassador, 161) and actor file are used.
+    assert "161" in t["events"]["cameo_code"].to_list()
+    assert "Naledi Pandor" in t["entities"]["name"].to_list()
+    assert {"en", "de", "fr", "es"} <= set(t["articles"]["language"].drop_nulls())
+
+
+def test_demo_bad_inputs_become_rejects_with_reasons(demo):
+    reasons = set(pl.read_parquet(demo / "rejects.parquet")["reason"])
+    assert {"not_decodable", "empty_text", "malformed_jsonl", "warc_record_skipped"} <= reasons
+    docs = pl.read_parquet(demo / "documents.parquet")
+    assert docs.filter(pl.col("status") == "rejected").height >= 3
+
+
+def test_manifest_counts_match_the_files(demo):
+    manifest = json.loads((demo / "manifest.json").read_text())
+    for table, entry in manifest["tables"].items():
+        assert pl.read_parquet(demo / entry["path"]).height == entry["rows"]
+    assert manifest["lockfile_sha256"] is None or len(manifest["lockfile_sha256"]) == 64
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+
+
+def test_every_character_of_every_document_is_accounted_for(demo):
+    """Article titles and paragraphs plus fragments cover every non-whitespace character, once."""
+    t = _tables(demo)
+    docs = t["documents"].filter(pl.col("status") == "ok")
+    spans = pl.concat(
+        [
+            t["articles"].select("doc_id", start="title_start", end="title_end").drop_nulls(),
+            t["articles"].select("doc_id", start="block_starts", end="block_ends").explode("start", "end"),
+            t["fragments"].select("doc_id", "start", "end"),
+        ]
+    )
+    for doc in docs.iter_rows(named=True):
+        if doc["format"] != "txt":
+            continue
+        raw = (DEMO / doc["source"]).read_bytes().decode(doc["encoding"])
+        text = pl.select(normalize_text(pl.lit(raw))).item()
+        covered = [0] * len(text)
+        for s, e in spans.filter(pl.col("doc_id") == doc["doc_id"]).select("start", "end").iter_rows():
+            for i in range(s, e):
+                covered[i] += 1
+        assert all(c <= 1 for c in covered), f"{doc['source']}: overlapping spans"
+        lost = "".join(ch for ch, c in zip(text, covered) if c == 0 and not ch.isspace())
+        assert lost == "", f"{doc['source']}: characters in no article or fragment: {lost[:80]!r}"
+
+
+def test_rebuilding_gives_byte_identical_files(demo, tmp_path):
+    build(DEMO / "dataset.toml", out=tmp_path / "again")
+    assert _digests(tmp_path / "again") == _digests(demo)
+    assert (tmp_path / "again" / "manifest.json").read_bytes() == (demo / "manifest.json").read_bytes()
+
+
+def test_input_order_and_shard_size_do_not_change_the_tables(tmp_path):
+    files = sorted((DEMO / "raw").iterdir())
+    shuffled = files[:]
+    random.Random(7).shuffle(shuffled)
+    build(*files, out=tmp_path / "sorted")
+    build(*shuffled, out=tmp_path / "shuffled")
+    build(*files, out=tmp_path / "tiny_shards", shard_size=1)
+    build(*files, out=tmp_path / "two_workers", shard_size=8, workers=2)
+    assert _digests(tmp_path / "shuffled") == _digests(tmp_path / "sorted")
+    parquet = {k: v for k, v in _digests(tmp_path / "sorted").items() if k.endswith(".parquet")}
+    for other in ("tiny_shards", "two_workers"):
+        assert {k: v for k, v in _digests(tmp_path / other).items() if k.endswith(".parquet")} == parquet
+
+
+def test_an_interrupted_build_leaves_the_previous_dataset_untouched(demo, tmp_path, monkeypatch):
+    out = tmp_path / "ds"
+    shutil.copytree(demo, out)
+    before = _digests(out)
+    real = pipeline.process_shard
+    calls = []
+
+    def failing(files, recipe):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(files, recipe)
+
+    monkeypatch.setattr(pipeline, "process_shard", failing)
+    with pytest.raises(KeyboardInterrupt):
+        build(DEMO / "dataset.toml", out=out, shard_size=4)
+    assert _digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ds.lock", "ds"]
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.5])
+def test_a_killed_build_leaves_a_valid_dataset_and_the_next_build_cleans_up(demo, tmp_path, delay):
+    out = tmp_path / "ds"
+    shutil.copytree(demo, out)
+    cmd = [sys.executable, "-m", "toolkit", "build", str(DEMO / "dataset.toml"), "--out", str(out), "--shard-size", "3"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)  # wherever the kill lands: reading, shards, packaging or the swap
+    proc.kill()
+    proc.wait()
+    assert validate_dataset(out).ok
+    build(DEMO / "dataset.toml", out=out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ds.lock", "ds"]
+    assert _digests(out) == _digests(demo)
+
+
+def test_seeds_keep_fact_boxes_out_of_article_text(shared, tmp_path):
+    out = tmp_path / "seeds"
+    build(shared / "seeds", out=out)
+    assert validate_dataset(out).ok
+    t = _tables(out)
+    article_text = "\n".join(t["articles"]["text"].to_list())
+    for box_text in ("Marie Curie", "Date started: 2013", "Sixteen boys", "%3Cp%3E", "Royal Rumble", "Wins by KO"):
+        assert box_text not in article_text
+    factboxes = t["fragments"].filter(pl.col("kind") == "factbox")
+    decoded = "\n".join(factboxes["text"].to_list())
+    assert "Sixteen boys and 15 girls" in decoded and "%3C" not in decoded
+    assert "Kirby" in article_text and "Kharkiv" in article_text
+
+
+def test_a_key_produced_by_two_shards_is_kept_once_and_the_copy_rejected(tmp_path):
+    recipe = pipeline.resolve_recipe([DEMO / "dataset.toml"])
+    files = pipeline.read.discover(list(recipe.inputs), recipe.root, recipe.format)
+    parts = tmp_path / "parts"
+    for t in pipeline.SHARD_TABLES:
+        (parts / t).mkdir(parents=True)
+    # The same shard written twice: every key of the second copy was already produced by the first.
+    for index in (0, 1):
+        pipeline._write_shard(index, files[:3], recipe, parts)
+    once = pipeline.process_shard(files[:3], recipe)
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = pipeline._corpus_stages(parts, out, recipe)
+    for t in ("documents", "articles", "mentions", "events"):
+        assert rows[t] == once[t].height
+    rejects = pl.read_parquet(out / "rejects.parquet").filter(pl.col("reason") == "duplicate_key")
+    assert rejects.group_by("table").len().sort("table").rows() == sorted(
+        (t, once[t].height) for t in ("documents", "articles", "fragments", "mentions", "events") if once[t].height
+    )

@@ -1,0 +1,219 @@
+"""Table schemas: `schemas/<table>.yaml` in the Frictionless Table Schema vocabulary is the one
+source of truth; this module loads them and translates them to polars dtypes and pandera schemas
+(metadata and the dataset card build on the same dicts)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import TypeVar
+
+import pandera.polars as pa
+import polars as pl
+import yaml
+
+from toolkit.errors import FrameSchemaError, SchemaFileError
+
+# Output order of the tables: parents before children, so foreign keys resolve in one pass.
+TABLES = ("documents", "articles", "fragments", "entities", "mentions", "events", "rejects")
+
+# Table Schema type -> polars dtype. Datetimes are UTC instants at microsecond resolution.
+_SCALAR_TYPES: dict[str, pl.DataType] = {
+    "string": pl.String(),
+    "integer": pl.Int64(),
+    "number": pl.Float64(),
+    "boolean": pl.Boolean(),
+    "datetime": pl.Datetime("us", "UTC"),
+    "date": pl.Date(),
+}
+_LIST_ITEM_TYPES = ("string", "integer")
+# The constraint vocabulary the translator understands; anything else is a typo to report.
+_CONSTRAINTS = ("required", "unique", "pattern", "enum", "minimum", "maximum")
+_ROW_CHECKS = ("pattern", "enum", "minimum", "maximum")
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def schema_dir() -> Path:
+    """Folder holding the schema files: inside the installed wheel, else the repository's schemas/."""
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "schemas"
+    return packaged if packaged.is_dir() else package.parent / "schemas"
+
+
+@cache
+def load_schemas() -> dict[str, dict]:
+    """Every table's schema as a dict, keyed and ordered by TABLES; malformed files raise SchemaFileError."""
+    out = {}
+    for table in TABLES:
+        path = schema_dir() / f"{table}.yaml"
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SchemaFileError(f"{path}: schema file missing; every table needs schemas/<table>.yaml") from None
+        except yaml.YAMLError as exc:
+            raise SchemaFileError(f"{path}: not valid YAML ({exc})") from None
+        if not isinstance(doc, dict) or not isinstance(doc.get("fields"), list):
+            raise SchemaFileError(f"{path}: expected a mapping with a 'fields' list")
+        _check_table(path, table, doc)
+        out[table] = doc
+    for table, doc in out.items():
+        _check_foreign_keys(schema_dir() / f"{table}.yaml", table, doc, out)
+    return out
+
+
+def _check_table(path: Path, table: str, doc: dict) -> None:
+    """Raise SchemaFileError for the first thing the translator could not understand."""
+    if doc.get("name") != table:
+        raise SchemaFileError(f"{path}: top-level 'name' is {doc.get('name')!r}; set it to {table!r}")
+    if not isinstance(doc.get("version"), int):
+        raise SchemaFileError(f"{path}: top-level 'version' must be an integer (bump it when columns change)")
+    names = []
+    for i, field in enumerate(doc["fields"]):
+        where = f"{path}: field #{i} ({field.get('name', '?') if isinstance(field, dict) else '?'})"
+        if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+            raise SchemaFileError(f"{where}: each field needs a 'name' string")
+        if not str(field.get("description", "")).strip():
+            raise SchemaFileError(f"{where}: add a 'description' sentence saying what the column holds")
+        kind = field.get("type")
+        if kind == "list":
+            if field.get("itemType") not in _LIST_ITEM_TYPES:
+                raise SchemaFileError(f"{where}: a list field needs 'itemType' in {list(_LIST_ITEM_TYPES)}")
+        elif kind not in _SCALAR_TYPES:
+            raise SchemaFileError(f"{where}: 'type' is {kind!r}; use one of {[*_SCALAR_TYPES, 'list']}")
+        constraints = field.get("constraints", {})
+        if not isinstance(constraints, dict):
+            raise SchemaFileError(f"{where}: 'constraints' must be a mapping")
+        unknown = sorted(set(constraints) - set(_CONSTRAINTS))
+        if unknown:
+            raise SchemaFileError(f"{where}: unknown constraints {unknown}; use only {list(_CONSTRAINTS)}")
+        if kind == "list" and any(k in constraints for k in _ROW_CHECKS):
+            raise SchemaFileError(f"{where}: constraints on list items are not supported; keep only required")
+        if "enum" in constraints and not isinstance(constraints["enum"], list):
+            raise SchemaFileError(f"{where}: 'enum' must be a list of allowed values")
+        names.append(field["name"])
+    if len(set(names)) != len(names):
+        raise SchemaFileError(f"{path}: field names repeat; each column must appear once")
+    key = doc.get("primaryKey")
+    if not isinstance(key, list) or not key or any(k not in names for k in key):
+        raise SchemaFileError(f"{path}: 'primaryKey' must list existing fields, got {key!r}")
+
+
+def _check_foreign_keys(path: Path, table: str, doc: dict, schemas: dict[str, dict]) -> None:
+    """Raise SchemaFileError when a foreign key names a missing field, table or referenced field."""
+    names = field_names(doc)
+    for fk in doc.get("foreignKeys", []):
+        ref = fk.get("reference", {}) if isinstance(fk, dict) else {}
+        fields, parent = fk.get("fields") if isinstance(fk, dict) else None, ref.get("resource")
+        parent = table if parent == "" else parent  # Table Schema: "" means this same table
+        if not isinstance(fields, list) or any(f not in names for f in fields):
+            raise SchemaFileError(f"{path}: foreign key fields {fields!r} are not all fields of {table}")
+        if parent not in schemas:
+            raise SchemaFileError(f"{path}: foreign key {fields} references unknown table {parent!r}")
+        ref_fields = ref.get("fields")
+        if not isinstance(ref_fields, list) or len(ref_fields) != len(fields) or any(
+            f not in field_names(schemas[parent]) for f in ref_fields
+        ):
+            raise SchemaFileError(
+                f"{path}: foreign key {fields} references {ref_fields!r}; name as many existing fields of {parent}"
+            )
+
+
+def field_names(doc: dict) -> list[str]:
+    """Column names of a schema dict, in order."""
+    return [f["name"] for f in doc["fields"]]
+
+
+def primary_key(table: str) -> list[str]:
+    """The primary key columns of a table."""
+    return list(load_schemas()[table]["primaryKey"])
+
+
+def foreign_keys(table: str) -> list[tuple[list[str], str, list[str]]]:
+    """(fields, parent table, parent fields) for every foreign key of a table, in file order."""
+    out = []
+    for fk in load_schemas()[table].get("foreignKeys", []):
+        parent = fk["reference"]["resource"] or table
+        out.append((list(fk["fields"]), parent, list(fk["reference"]["fields"])))
+    return out
+
+
+def polars_dtype(field: dict) -> pl.DataType:
+    """The polars dtype of one schema field."""
+    if field["type"] == "list":
+        return pl.List(_SCALAR_TYPES[field["itemType"]])
+    return _SCALAR_TYPES[field["type"]]
+
+
+def polars_schema(table: str) -> dict[str, pl.DataType]:
+    """Column name -> polars dtype, in schema order."""
+    return {f["name"]: polars_dtype(f) for f in load_schemas()[table]["fields"]}
+
+
+def empty_frame(table: str) -> pl.DataFrame:
+    """A frame with the table's columns and dtypes and no rows."""
+    return pl.DataFrame(schema=polars_schema(table))
+
+
+def _checks(constraints: dict) -> list[pa.Check]:
+    """pandera checks for a field's row-level constraints (pattern, enum, minimum, maximum)."""
+    checks = []
+    if "pattern" in constraints:
+        checks.append(pa.Check.str_matches(constraints["pattern"]))
+    if "enum" in constraints:
+        checks.append(pa.Check.isin(constraints["enum"]))
+    if "minimum" in constraints:
+        checks.append(pa.Check.ge(constraints["minimum"]))
+    if "maximum" in constraints:
+        checks.append(pa.Check.le(constraints["maximum"]))
+    return checks
+
+
+@cache
+def pandera_schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of a table: strict, ordered, nullable unless required, keys unique.
+
+    pandera validates values only on collected frames; on a LazyFrame it checks names and dtypes.
+    """
+    doc = load_schemas()[table]
+    key = doc["primaryKey"]
+    columns = {}
+    for field in doc["fields"]:
+        c = field.get("constraints", {})
+        unique = bool(c.get("unique")) or key == [field["name"]]
+        columns[field["name"]] = pa.Column(
+            polars_dtype(field),
+            checks=_checks(c),
+            nullable=not c.get("required", False),
+            unique=unique,
+            description=field["description"],
+        )
+    return pa.DataFrameSchema(
+        columns,
+        strict=True,
+        ordered=True,
+        unique=key if len(key) > 1 else None,
+        name=table,
+        description=doc.get("description"),
+    )
+
+
+def conform(df: Frame, table: str) -> Frame:
+    """Keep the table's columns in schema order, cast to schema dtypes; drop extra columns.
+
+    Missing nullable columns are added as nulls; a missing required column is a bug upstream and
+    raises FrameSchemaError.
+    """
+    have = df.collect_schema().names() if isinstance(df, pl.LazyFrame) else df.columns
+    doc = load_schemas()[table]
+    missing = [
+        f["name"] for f in doc["fields"] if f["name"] not in have and f.get("constraints", {}).get("required")
+    ]
+    if missing:
+        raise FrameSchemaError(f"{table}: frame lacks required columns {missing}; the stage producing it must add them")
+    return df.select(
+        [
+            (pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name)
+            for name, dtype in polars_schema(table).items()
+        ]
+    )

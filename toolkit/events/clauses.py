@@ -1,0 +1,153 @@
+"""Clause reading for events: which mentions head an actor phrase, and which matches are the acts they name.
+
+Rules (whole-column expressions; the events stage applies them, `toolkit.events.actors` reads the first two):
+- a nation adjective or acronym written as a modifier is not an actor: before a lower-case noun that is
+  not an agent of a state or a people ("UK gamers", "British imperialists", "the US company") the
+  phrase's head is that noun, which no dictionary codes. Agents keep the mention as actor ("Chinese
+  police", "US lawmakers", "Russian troops"), and so does a modifier of the match itself ("the
+  Russian invasion of", "Ukrainian drone attacks on");
+- a country, place or organisation after such a noun and a preposition ("cold weather in the US",
+  "organisations in India") is not the subject; "officials in Fornost" is, and so are a person ("the
+  details of Gen Musharraf's visit") and a possessive ("the aftermath of China's crackdown"). As an
+  object it remains the target;
+- a lower-case noun before a relative pronoun or "that" between the subject and the verb ("a price
+  dispute that threatened") is the verb's subject, not the mention; an agent noun is the mention's own
+  ("US lawmakers who blame");
+- attack words need a scene of force: "attacked", "attack on", "raided", "clashed with" and the like are
+  coded as force (18x-20x) only when the words around them name weapons, armed men, violence or
+  casualties, an armed actor takes part, or the target is a country or place. Otherwise an attack is a
+  verbal one, coded 111 (criticize or denounce: "attacked the plans", "a speech attacking the Budget"),
+  and a raid, clash, bombardment or fight is not an event ("raided the dressing-up box", "bombarded
+  by fans");
+- a meeting, visit or hosting (04x, except pairs and talks "between") needs a target: "Britain went to
+  the polls", "Turkey has met its criteria", "Bournemouth hosted the event" name no one visited or met.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+# Nouns whose phrase a nation's or place's name may stand for: agents of a state, armed groups and their
+# arms, and the people of a country. Any other noun ("gamers", "company", "rail") heads its own phrase.
+AGENT_NOUNS = (
+    r"officials?|authorit(?:y|ies)|government|governments|administration|regime|ministry|ministries|ministers?"
+    r"|president|premier|leaders?|leadership|chancellor|secretary|spokes(?:man|men|woman|women|person|people)"
+    r"|envoys?|ambassadors?|diplomats?|embassy|consulate|delegations?|delegates?|negotiators?|representatives?"
+    r"|counterparts?|side|state|states|regulators?|watchdog|prosecutors?|police|policemen|officers?|judges?"
+    r"|courts?|lawmakers?|legislators?|senators?|parliament|parliamentarians?|mps|meps|politicians?"
+    r"|forces|troops|soldiers|army|armies|military|navy|naval|air|marines|defen[cs]es?|artillery|drones?"
+    r"|missiles?|rockets?|jets?|warplanes?|warships?|ships?|vessels?|aircraft|tanks?|units?|border|guards?"
+    r"|coastguards?|security|intelligence|spies|agents?|militants?|militias?|militiamen|rebels?|insurgents?"
+    r"|separatists?|fighters?|gunmen|guerrillas?|jihadists?|extremists?|terrorists?|hackers?|protesters?"
+    r"|protestors?|demonstrators?|activists?|civilians?|citizens?|nationals?|people|population|residents?"
+    r"|refugees?|migrants?|prisoners?|detainees?|hostages?|captives?|pows|groups?|members?|coalition|alliance"
+    r"|bloc|allies|ally|partners?|neighbou?rs?"
+)
+# Words after a name that show it heads its phrase: auxiliaries, function words and common verbs that do
+# not end in -ed ("Britain went", "the US says", "Turkey has").
+_HEAD_WORDS = (
+    r"has|have|had|is|are|was|were|be|been|being|will|would|could|can|may|might|should|must|shall|did|does"
+    r"|do|also|and|or|nor|but|which|who|whose|whom|that|to|of|in|on|at|for|with|by|from|as|than|into|over"
+    r"|after|before|since|until|about|against|under|its|their|his|her|the|a|an|this|it|they|now|then|still"
+    r"|not|never|already|yesterday|today|tomorrow|last|next|first|again|too|said|says|say|went|goes|came|comes"
+    r"|took|takes|made|makes|gave|gives|told|tells|held|holds|met|meets|sent|sends|left|got|gets|began"
+    r"|begins|won|wins|lost|saw|sees|wants|plans|hopes|needs|seems|remains|became|becomes|warns|insists"
+    r"|claims|urges|agrees|refuses|accuses|rejects|denies|announces|expects|faces|knows|thinks|believes"
+    r"|reports|shows|continues|keeps|calls|tries|stands|sits|runs|leads|looks|hit|put|set|cut|struck|fought"
+    r"|sold|bought|threw|drew|broke|spoke|chose|rose|fell|led|paid|sought|brought|built|shot|kept|dealt|found"
+    r"|thought|felt|meant|heard|stood|won|ran|let"
+)
+_NEXT_WORD = r"^ (\p{Ll}[\p{Ll}-]*)\b"
+_PREP_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:in|at|of|across|throughout|around|outside|inside)\s+(?:the\s+)?$"
+_ANY_AGENT = rf"^(?:{AGENT_NOUNS})$"
+_ANY_HEAD = rf"^(?:{_HEAD_WORDS})$|(?:ed|ly)$"
+# A lower-case noun before a relative pronoun or "that" in the gap: the verb's subject is that noun.
+_RELATIVE_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:that|which|who|whom)\s"
+
+# Triggers that are as often verbal or figurative as they are force: their first word (after a modal).
+_AMBIGUOUS_FORCE = (
+    r"(?i)^(?:(?:will|would|could|to|may|might|shall|not|n't|and|also)\s+)?(?:attack|attacks|attacked|attacking"
+    r"|assault|assaults|assaulted|assaulting|offensive|aggression|strike|strikes|raid|raids|raided|stormed|storms"
+    r"|clash|clashes|clashed|clashing|bombard|bombarded|bombards|bombarding|fought|fights|fighting)\b"
+)
+_VERBAL_ATTACK = r"(?i)\b(?:attack|attacks|attacked|attacking|assault|assaults|assaulted|assaulting)\b"
+# Words that make a scene of force: weapons, armed men, violence and its casualties ("war" apart, below).
+_FORCE_CUE = (
+    r"(?i)\b(?:troops?|soldiers?|army|armies|military|militar\w+|militants?|militias?|rebels?|insurgents?|gunmen"
+    r"|guerrillas?|fighters|terror\w*|police|forces|warplanes?|jets|tanks?|artillery|missiles?|rockets?"
+    r"|bombs?|bombing|bomber|shell(?:s|ing|ed)|gun\w*|weapons?|armed|airstrikes?|air strikes?|explosi\w+|blasts?"
+    r"|killed|killing|dead|deaths?|died|wounded|injured|casualties|violen\w+|riots?|hostages?|invasion|invad\w+"
+    r"|occupation|ceasefire|truce|siege|battle\w*|combat|frontline|front line|border|territory|positions|base"
+    r"|village|town)\b"
+)
+_WAR = r"(?i)\bwars?\b"
+_WAR_OF_WORDS = r"(?i)\bwar\s+of\s+words\b"
+_ARMED_ACTOR = r"(?:MIL|COP|REB|INS|UAF|SEP|SPY)"
+TARGET_NEEDED = r"^04[0-6]"
+
+
+def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: pl.Expr, adjective: pl.Expr) -> pl.Expr:
+    """True for a nation adjective or acronym ("British", "UK") before a lower-case noun it does not stand for.
+
+    Only adjectives and acronyms are read so: after a full name a lower-case word is as often an adverb
+    or a verb ("ties with Gondor almost five years after"), and the name stays the actor.
+    """
+    word = s_text.str.slice(end - s_begin, 40).str.extract(_NEXT_WORD, 1)
+    noun_after = word.is_not_null() & ~word.str.contains(_ANY_AGENT) & ~word.str.contains(_ANY_HEAD)
+    # The match itself right after the name: "Russian invasion of", "Britain went to".
+    on_match = (next_match - end <= 1).fill_null(False)
+    return (adjective & noun_after & ~on_match).fill_null(False)
+
+
+def relative_subject(gap: pl.Expr) -> pl.Expr:
+    """True for a subject-to-verb gap whose noun before "that"/"which"/"who" is the verb's subject.
+
+    "a price dispute that threatened": the dispute threatens. Agents keep the mention ("US lawmakers
+    who blame"), and so does a speech verb ("said that his government would insist").
+    """
+    word = gap.str.extract(_RELATIVE_HEAD, 1)
+    return (word.is_not_null() & ~word.str.contains(_ANY_AGENT) & ~word.str.contains(_ANY_HEAD)).fill_null(False)
+
+
+def after_noun(s_text: pl.Expr, s_begin: pl.Expr, start: pl.Expr) -> pl.Expr:
+    """True for a mention after a lower-case noun that is no agent and a preposition ("weather in the US").
+
+    Such a mention is no subject: the noun before it is. As an object it stays the target, the place
+    an act is aimed at ("fired shells at Seoul").
+    """
+    before = s_text.str.slice((start - s_begin - 60).clip(lower_bound=0), (start - s_begin).clip(upper_bound=60))
+    head = before.str.extract(_PREP_HEAD, 1)
+    return (head.is_not_null() & ~head.str.contains(_ANY_AGENT) & ~head.str.contains(_ANY_HEAD)).fill_null(False)
+
+
+def force_context(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr, v_end: pl.Expr) -> pl.Expr:
+    """True when the words around a match (80 characters before, 60 after) make a scene of force."""
+    lo = (v_start - s_begin - 80).clip(lower_bound=0)
+    window = s_text.str.slice(lo, v_end - s_begin + 60 - lo)
+    # "war" counts, but not in "war of words".
+    return window.str.contains(_FORCE_CUE) | (window.str.contains(_WAR) & ~window.str.contains(_WAR_OF_WORDS))
+
+
+def recode_force(trigger: pl.Expr, violent: pl.Expr) -> pl.Expr:
+    """cameo_code with attack words outside a scene of force read as verbal (111) or as no event (null)."""
+    force = pl.col("cameo_code").str.contains(r"^(?:18|19|20)")
+    doubtful = force & trigger.str.contains(_AMBIGUOUS_FORCE) & ~violent
+    return (
+        pl.when(~doubtful).then(pl.col("cameo_code"))
+        .when(trigger.str.contains(_VERBAL_ATTACK)).then(pl.lit("111"))
+    )
+
+
+def armed(code: pl.Expr) -> pl.Expr:
+    """True for an actor code with an armed role (military, police, rebels, insurgents)."""
+    return code.str.slice(3).str.contains(_ARMED_ACTOR).fill_null(False) | code.str.contains(
+        rf"^{_ARMED_ACTOR}").fill_null(False)
+
+
+def lacks_needed_target() -> pl.Expr:
+    """True for a visit, meeting or hosting (04x, not a pair or "between") that names no one as target."""
+    return (
+        pl.col("cameo_code").str.contains(TARGET_NEEDED)
+        & pl.col("roles").is_in(["forward", "reverse", "passive"])
+        & pl.col("target_id").is_null()
+    )

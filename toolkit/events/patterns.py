@@ -1,0 +1,154 @@
+"""Event patterns: the verb and noun phrases coded to CAMEO (toolkit/data/verbs.tsv, plus a recipe's own files).
+
+A pattern is a regular expression (Rust `regex` syntax, matched case-insensitively as whole words) with
+the CAMEO code it codes and the `roles` saying where its actors stand. All patterns of a run are joined
+into one alternation and every non-overlapping match of each sentence is found in one pass: where two
+patterns could match at the same place, the one listed first wins (user patterns come before the
+built-in ones, and inside a file specific phrases are listed before general verbs). Rows with the very
+same pattern all apply, so one phrase can code two events ("left for" as visit and host). The code
+"---" (PETRARCH's "no code") marks a phrase that is not an event: it claims its words, so no other
+pattern codes them ("attack helicopters", "peace-keeping force"), and codes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.vocab.codes import cameo_table, read_table, read_text_table
+from toolkit.errors import DictionaryError
+
+# Patterns per alternation are limited by a cost budget: each word gap ("{0,6}?" repetitions) costs
+# far more compiled regex than a literal phrase, and a compiled regex must stay under 10 MB.
+_CHUNK_BUDGET = 200
+_GAP_COST = 12
+ROLES = ("forward", "reverse", "pair", "between", "passive")
+PATTERN_SCHEMA = {"pattern": pl.Utf8, "cameo_code": pl.Utf8, "roles": pl.Utf8, "notes": pl.Utf8}
+NO_EVENT = "---"
+
+
+def check_patterns(table: pl.DataFrame, origin: str) -> pl.DataFrame:
+    """`table` unchanged when every row has a known CAMEO code (or NO_EVENT), a known role and a valid regex."""
+    missing = [c for c in PATTERN_SCHEMA if c not in table.columns]
+    if missing:
+        raise DictionaryError(f"{origin}: columns {missing} are missing; expected {list(PATTERN_SCHEMA)}")
+    table = table.select(pl.col(c).cast(t) for c, t in PATTERN_SCHEMA.items())
+    if table["pattern"].null_count() or table["cameo_code"].null_count():
+        raise DictionaryError(f"{origin}: every row needs a pattern and a cameo_code")
+    known = pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()) | (pl.col("cameo_code") == NO_EVENT)
+    unknown = table.filter(~known)
+    bad_roles = table.filter(~pl.col("roles").is_in(ROLES))
+    if unknown.height or bad_roles.height:
+        raise DictionaryError(
+            f"{origin}: unknown CAMEO codes {unknown['cameo_code'].to_list()} or roles "
+            f"{bad_roles['roles'].to_list()} (roles must be one of {ROLES})"
+        )
+    for pattern in table["pattern"]:
+        if "(" in pattern.replace("(?:", "").replace("\\(", ""):
+            raise DictionaryError(f"{origin}: pattern {pattern!r} has a capturing group; write (?:…) instead")
+        try:
+            pl.select(pl.lit("").str.contains(_wrap(pattern)))
+        except pl.exceptions.PolarsError as exc:
+            raise DictionaryError(f"{origin}: pattern {pattern!r} is not a valid regex ({exc})") from exc
+    return table
+
+
+def _wrap(pattern: str) -> str:
+    return rf"(?i:\b(?:{pattern})\b)"
+
+
+@cache
+def builtin_patterns() -> pl.DataFrame:
+    """toolkit/data/verbs.tsv, checked."""
+    return check_patterns(read_table("verbs.tsv", PATTERN_SCHEMA), "verbs.tsv")
+
+
+def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
+    """A recipe's pattern files (same columns as verbs.tsv), concatenated in order and checked."""
+    frames = []
+    for path in paths:
+        raw = read_text_table(Path(path), "a tab-separated pattern file")
+        frames.append(check_patterns(raw, str(path)))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=PATTERN_SCHEMA)
+
+
+def pattern_table(extra: pl.DataFrame | None = None, *, builtin: bool = True) -> pl.DataFrame:
+    """The patterns of a run, in priority order, numbered by `verb` (user patterns first)."""
+    parts = [] if extra is None else [check_patterns(extra, "patterns=")]
+    if builtin:
+        parts.append(builtin_patterns())
+    table = pl.concat(parts) if parts else pl.DataFrame(schema=PATTERN_SCHEMA)
+    return table.with_row_index("verb")
+
+
+def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
+    """(article_id, sentence, pattern_key, v_start, v_end) of one alternation's non-overlapping matches."""
+    big = "|".join(_wrap(p) for p in chunk)
+    return (
+        sent.select("article_id", "sentence", "start", piece=pl.col("s_text").str.extract_all(rf"(?s).*?(?:{big})"))
+        # Most sentences match no pattern of a chunk: dropped before the per-piece work.
+        .filter(pl.col("piece").list.len() > 0)
+        # End of each piece inside its sentence: a running length within the list (no window needed).
+        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
+        .explode("piece", "n")
+        .drop_nulls("piece")
+        .with_columns(
+            v_end=pl.col("n") + pl.col("start"),
+            # The leftmost start of a match that ends the piece is the longest match there (the same as
+            # after the shortest prefix `^.*?`, which the engine runs many times slower).
+            trigger=pl.col("piece").str.extract(rf"(?s)((?:{big}))$", 1),
+        )
+        .with_columns(v_start=pl.col("v_end") - pl.col("trigger").str.len_chars().cast(pl.Int64))
+        .select("article_id", "sentence", "v_start", "v_end", key=pl.col("trigger").str.to_lowercase())
+    )
+
+
+def matches(sent: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
+    """Every non-overlapping pattern match of each sentence: (article_id, sentence, verb, v_start, v_end).
+
+    `sent` has article_id, sentence, start (article offset of the sentence) and s_text. The patterns
+    run as a few alternations (one regex would exceed the engine's size limit); matches are then
+    resolved across them: leftmost first, and at one place the pattern listed first. The piece of
+    text before each match gives its character offset, so no byte arithmetic is needed.
+    """
+    schema = {"article_id": pl.Utf8, "sentence": pl.Int64, "verb": pl.UInt32, "v_start": pl.Int64, "v_end": pl.Int64}
+    if table.height == 0:
+        return pl.LazyFrame(schema=schema)
+    unique = table.unique("pattern", keep="first", maintain_order=True).with_row_index("rank")
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for pattern in unique["pattern"]:
+        cost = 1 + _GAP_COST * pattern.count("{")
+        if chunks[-1] and used + cost > _CHUNK_BUDGET:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(pattern)
+        used += cost
+    # Read twice below (which triggers, and their matches): cached, the regexes run once.
+    found = pl.concat([_chunk_matches(sent, c) for c in chunks]).cache()
+    # Which pattern a trigger came from: the first listed pattern matching it whole, found over the
+    # (few) distinct trigger strings.
+    owner = found.select("key").unique().with_columns(
+        pattern=pl.coalesce(
+            pl.when(pl.col("key").str.contains(rf"^{_wrap(p)}$")).then(pl.lit(p)) for p in unique["pattern"]
+        )
+    ).drop_nulls("pattern").join(unique.lazy().select("pattern", "rank"), on="pattern")
+    ranked = found.join(owner, on="key", how="inner").sort(
+        ["article_id", "sentence", "v_start", "rank", "v_end"], descending=[False, False, False, False, True]
+    )
+    # The furthest end seen before each match in its sentence: rows are sorted by sentence, so one running
+    # max over (sentence number, v_end) packed in an integer stays inside the sentence (a window over
+    # tens of thousands of sentences costs many times more).
+    group = pl.struct("article_id", "sentence").rle_id().cast(pl.Int64)
+    packed = (group * (1 << 32) + pl.col("v_end")).cum_max()
+    seen_end = pl.when(group.shift(1) == group).then(packed.shift(1) - group * (1 << 32))
+    kept = ranked.filter(seen_end.is_null() | (pl.col("v_start") >= seen_end))
+    # Every row sharing the winning pattern's text applies ("left for": visit and host).
+    return (
+        kept.join(table.lazy().select("verb", "pattern"), on="pattern", how="inner")
+        .select(list(schema))
+        .sort("article_id", "sentence", "v_start", "verb")
+    )

@@ -1,0 +1,383 @@
+"""A build: inputs in deterministic shards through every stage, then corpus-wide stages, validation
+and packaging into one dataset folder that appears atomically."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from toolkit import __version__
+from toolkit.text import clean
+from toolkit.text import dedupe
+from toolkit.entities import mentions as entities
+from toolkit.events import coder as events
+from toolkit.text import language
+from toolkit.publish import package
+from toolkit.io import read
+from toolkit.text import segment
+from toolkit.vocab.dictionaries import load_dictionaries
+from toolkit.pipeline.engine import per_document_engine
+from toolkit.events.patterns import load_patterns
+from toolkit.errors import InputError, RecipeError
+from toolkit.contract.ids import sha256_hex
+from toolkit.pipeline.recipe import Recipe, load_recipe
+from toolkit.publish.report import report_html
+from toolkit.contract.schema import TABLES, conform, empty_frame, load_schemas, primary_key
+from toolkit.contract.validate import validate_table, validate_tables
+from toolkit.io.write import (
+    MANIFEST_CHECKSUM, atomic_dir, check_out, dumps_json, file_entry, manifest_checksum_text, write_parquet, write_text,
+)  # fmt: skip
+
+# Tables produced shard by shard; entities are aggregated over the whole corpus afterwards.
+SHARD_TABLES = ("documents", "articles", "fragments", "mentions", "events", "rejects")
+# Row order of each output table: a total order that does not depend on the order of the inputs.
+SORT_KEYS = {
+    "documents": ["source", "doc_id"],
+    "articles": ["article_id"],
+    "fragments": ["fragment_id"],
+    "entities": ["entity_id"],
+    "mentions": ["mention_id"],
+    "events": ["event_id"],
+    "rejects": ["table", "key", "reason"],
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, for the summary table and `--json`."""
+
+    out: Path
+    rows: dict[str, int]
+    rejects: dict[str, int]
+    n_inputs: int
+    n_bytes: int
+    seconds: float = field(compare=False)
+    skipped: dict[str, int] = field(default_factory=dict)  # inputs passed over, by reason (see the manifest)
+
+    def to_dict(self) -> dict:
+        return {
+            "out": str(self.out),
+            "rows": self.rows,
+            "rejects": self.rejects,
+            "inputs": self.n_inputs,
+            "bytes": self.n_bytes,
+            "seconds": round(self.seconds, 3),
+            "skipped": self.skipped,
+        }
+
+
+def resolve_recipe(inputs: Sequence[str | Path], fmt: str | None = None, shard_size: int | None = None) -> Recipe:
+    """A recipe from the build's INPUT arguments: one dataset.toml, or folders and files."""
+    paths = [Path(p) for p in inputs]
+    if not paths:
+        raise RecipeError("no input given: pass a dataset.toml, a folder or files")
+    tomls = [p for p in paths if p.suffix == ".toml"]
+    if tomls:
+        if len(paths) > 1:
+            raise RecipeError(f"{tomls[0]}: a recipe names its own inputs; pass it alone")
+        recipe = load_recipe(tomls[0])
+    else:
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise InputError(f"input not found: {', '.join(missing)}; check the path")
+        resolved = [p.resolve() for p in paths]
+        root = Path(*_common_parts([p if p.is_dir() else p.parent for p in resolved]))
+        recipe = Recipe(name=root.name or "dataset", inputs=tuple(resolved), root=root)
+    if fmt is not None:
+        recipe = replace(recipe, format=fmt)
+    if shard_size is not None:
+        recipe = replace(recipe, shard_size=shard_size)
+    return recipe
+
+
+def _common_parts(paths: list[Path]) -> tuple[str, ...]:
+    parts = paths[0].parts
+    for p in paths[1:]:
+        n = 0
+        while n < min(len(parts), len(p.parts)) and parts[n] == p.parts[n]:
+            n += 1
+        parts = parts[:n]
+    return parts
+
+
+def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
+    """Every per-document stage on one shard, validated; mentions keep their entity attributes."""
+    with per_document_engine():
+        return _process_shard(files, recipe)
+
+
+def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
+    docs, read_rejects = read.read_files(list(files), recipe.fields, recipe.limits)
+    # Each stage's output is collected once: later stages read it several times, and one lazy
+    # graph over all stages would recompute the shared parts.
+    documents = docs.lazy().pipe(clean.clean_documents).collect()
+    blocks = segment.blocks(documents.lazy()).collect()
+    arts = segment.articles(blocks.lazy(), documents.lazy(), count_sentences=False).collect()
+    sents = segment.sentences(arts.lazy()).collect()
+    arts = language.detect_language(
+        segment.with_sentence_counts(arts.lazy(), sents.lazy())
+        .join(documents.lazy().select("doc_id", "declared_language"), on="doc_id", how="left")
+        .collect(),
+        **asdict(recipe.language),
+    ).drop("declared_language")
+    frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
+    dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
+    ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
+    evts = (
+        events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
+        if recipe.code_events
+        else empty_frame("events")
+    )
+    counts = arts.group_by("doc_id").agg(n_articles=pl.len())
+    documents = documents.join(counts, on="doc_id", how="left").with_columns(
+        pl.col("n_articles").fill_null(0)
+    )
+    tables = {
+        "documents": conform(documents, "documents"),
+        "articles": conform(arts, "articles"),
+        "fragments": conform(frags, "fragments"),
+        "entities": conform(entities.entities(ments.lazy()).collect(), "entities"),
+        "mentions": conform(ments, "mentions"),
+        "events": conform(evts, "events"),
+        "rejects": conform(read_rejects, "rejects"),
+    }
+    valid, rejects = validate_tables(tables)
+    out = {t: valid[t] for t in SHARD_TABLES if t != "rejects"}
+    # Mentions keep the entity attributes the corpus-wide entity table is aggregated from.
+    out["mentions"] = ments.join(valid["mentions"].select("mention_id"), on="mention_id", how="semi")
+    out["rejects"] = rejects
+    return out
+
+
+@cache
+def _extensions(actors: tuple[Path, ...], agents: tuple[Path, ...], patterns: tuple[Path, ...]) -> tuple:
+    """The recipe's actor and agent dictionaries and event patterns, loaded once per process."""
+    return (
+        load_dictionaries(actors, agents=agents) if actors or agents else None,
+        load_patterns(patterns) if patterns else None,
+    )
+
+
+def build(
+    *inputs: str | Path,
+    out: str | Path,
+    fmt: str | None = None,
+    shard_size: int | None = None,
+    workers: int = 1,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Build a dataset from a recipe, folders or files into `out` (replaced atomically).
+
+    `workers` > 1 runs shards in that many processes; the output is the same bytes either way.
+    """
+    started = time.perf_counter()
+    recipe = resolve_recipe(inputs, fmt, shard_size)
+    protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
+    check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
+    files, skipped = read.walk_inputs(list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside)
+    input_entries = [_input_entry(f) for f in files]
+    shards = plan_shards(files, recipe.shard_size)
+    out = Path(out)
+    with atomic_dir(out, protected) as tmp:
+        parts = tmp / "_parts"
+        for t in SHARD_TABLES:
+            (parts / t).mkdir(parents=True)
+        _run_shards(shards, recipe, parts, workers, on_progress)
+        rows = _corpus_stages(parts, tmp, recipe)
+        manifest = _package(tmp, recipe, input_entries, skipped, rows)
+        shutil.rmtree(parts)
+    return BuildResult(
+        out=out,
+        rows=rows,
+        rejects=manifest["validation"]["rejects"],
+        n_inputs=len(files),
+        n_bytes=sum(e["bytes"] or 0 for e in input_entries),
+        seconds=time.perf_counter() - started,
+        skipped=dict(sorted(Counter(s["reason"] for s in skipped).items())),
+    )
+
+
+def _input_entry(f: read.InputFile) -> dict:
+    """An input as the manifest records it; one the system will not read has no checksum (and a reject)."""
+    try:
+        return {"source": f.source, **file_entry(f.path)}
+    except OSError:
+        return {"source": f.source, "sha256": None, "bytes": None}
+
+
+def _write_shard(index: int, files: Sequence[read.InputFile], recipe: Recipe, parts: Path) -> int:
+    """Process one shard and write its part files, named by shard number so order never matters."""
+    for t, df in process_shard(files, recipe).items():
+        write_parquet(df, parts / t / f"{index:06d}.parquet")
+    return index
+
+
+def _run_shards(
+    shards: list[list[read.InputFile]],
+    recipe: Recipe,
+    parts: Path,
+    workers: int,
+    on_progress: Callable[[int, int], None] | None,
+) -> None:
+    """Every shard, in this process or in a pool of `workers` processes."""
+    workers = max(1, min(workers, len(shards)))
+    if workers == 1:
+        for i, shard in enumerate(shards):
+            _write_shard(i, shard, recipe, parts)
+            if on_progress:
+                on_progress(i + 1, len(shards))
+        return
+    # "spawn": a forked child would inherit polars' thread pool in an undefined state. Each worker
+    # gets an even share of the cores, so workers do not fight over polars threads.
+    context = multiprocessing.get_context("spawn")
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    with _environment(POLARS_MAX_THREADS=threads), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_write_shard, i, shard, recipe, parts) for i, shard in enumerate(shards)]
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                future.result()
+                if on_progress:
+                    on_progress(done, len(shards))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables set for the processes started inside the block."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def plan_shards(files: Sequence[read.InputFile], shard_size: int) -> list[list[read.InputFile]]:
+    """Consecutive files grouped until a shard holds about `shard_size` documents.
+
+    Documents per file are estimated by `read.estimate_documents`; a single file larger than the
+    shard size forms a shard of its own.
+    """
+    shards: list[list[read.InputFile]] = [[]]
+    count = 0
+    for f in files:
+        n = read.estimate_documents(f)
+        if shards[-1] and count + n > shard_size:
+            shards.append([])
+            count = 0
+        shards[-1].append(f)
+        count += n
+    return [s for s in shards if s]
+
+
+def _scan(parts: Path, table: str) -> pl.LazyFrame:
+    files = sorted((parts / table).glob("*.parquet"))
+    if not files:
+        return empty_frame(table).lazy()
+    return pl.scan_parquet(files)
+
+
+def _corpus_stages(parts: Path, out: Path, recipe: Recipe) -> dict[str, int]:
+    """Entities, duplicates and cross-shard key checks over the shard parts; writes the tables."""
+    mentions_full = _scan(parts, "mentions")
+    ents, ent_rejects = validate_table(
+        conform(entities.entities(mentions_full).collect(), "entities"), "entities"
+    )
+    lazy = {t: _scan(parts, t) for t in SHARD_TABLES}
+    lazy["entities"] = ents.lazy()
+    lazy["articles"] = dedupe.mark_duplicates(lazy["articles"], lazy["documents"], **asdict(recipe.dedupe))
+    # An entity that failed validation takes its mentions with it; events keep the actor codes.
+    lazy["mentions"] = lazy["mentions"].join(ents.lazy().select("entity_id"), on="entity_id", how="semi")
+    reject_parts = [lazy["rejects"], ent_rejects.lazy()]
+    for t in ("documents", "articles", "fragments", "mentions", "events"):
+        key = primary_key(t)
+        # Each shard's keys are unique, so copies only arise across shards, and rarely: finding them
+        # first spares the common case a corpus-wide `unique` (half the cost of writing the table).
+        copies = lazy[t].filter(pl.struct(key).is_duplicated()).collect()
+        if copies.height:
+            later_copies = copies.lazy().filter(pl.int_range(pl.len()).over(key) > 0)
+            reject_parts.append(_duplicate_rejects(later_copies, t, key))
+            lazy[t] = lazy[t].unique(subset=key, keep="first", maintain_order=True)
+    lazy["rejects"] = pl.concat([conform(r.collect(), "rejects").lazy() for r in reject_parts]).unique(
+        subset=SORT_KEYS["rejects"], keep="first", maintain_order=True
+    )
+    rows = {}
+    for t in TABLES:
+        frame = lazy[t].pipe(lambda lf, t=t: conform(lf, t)).sort(SORT_KEYS[t])
+        write_parquet(frame, out / f"{t}.parquet")
+        rows[t] = pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item()
+    return rows
+
+
+def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.LazyFrame:
+    """Reject rows for keys that another shard already produced."""
+    return copies.select(
+        table=pl.lit(table),
+        key=pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|"),
+        reason=pl.lit("duplicate_key"),
+        detail=pl.lit("the same key was produced by more than one shard"),
+        payload=pl.lit(None, pl.Utf8),
+        doc_id=pl.col("doc_id") if "doc_id" in copies.collect_schema() else pl.lit(None, pl.Utf8),
+    )
+
+
+def _package(out: Path, recipe: Recipe, input_entries: list[dict], skipped: list[dict], rows: dict[str, int]) -> dict:
+    """Manifest, Frictionless and Croissant metadata, the dataset card and report; returns the manifest."""
+    schemas = load_schemas()
+    tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
+    rejects = tables["rejects"]
+    manifest = {
+        "toolkit_version": __version__,
+        "schema_versions": {t: schemas[t].get("version", 1) for t in TABLES},
+        "lockfile_sha256": _lockfile_sha256(),
+        "inputs": input_entries,
+        "skipped_inputs": skipped,
+        "parameters": recipe.parameters(),
+        "tables": {t: {"path": f"{t}.parquet", "rows": rows[t]} for t in TABLES},
+        "validation": {
+            "rejects": dict(sorted(rejects["reason"].value_counts().iter_rows())),
+            "rejects_by_table": dict(sorted(rejects["table"].value_counts().iter_rows())),
+        },
+    }
+    meta = {
+        "name": recipe.name,
+        "title": recipe.title or recipe.name,
+        "description": recipe.description,
+        "license": recipe.license,
+        "version": recipe.version,
+    }
+    manifest["files"] = {f"{t}.parquet": file_entry(out / f"{t}.parquet") for t in TABLES}
+    write_text(out / "datapackage.json", dumps_json(package.datapackage(meta, manifest)))
+    write_text(out / "croissant.json", dumps_json(package.croissant(meta, manifest)))
+    write_text(out / "README.md", package.dataset_card(meta, manifest, package.card_stats(tables)))
+    write_text(out / "report.html", report_html(tables, meta["title"]))
+    for name in ("datapackage.json", "croissant.json", "README.md", "report.html"):
+        manifest["files"][name] = file_entry(out / name)
+    write_text(out / "manifest.json", dumps_json(manifest))
+    # Written last, over the manifest's bytes: `validate` catches any later edit of the manifest.
+    write_text(out / MANIFEST_CHECKSUM, manifest_checksum_text((out / "manifest.json").read_bytes()))
+    return manifest
+
+
+def _lockfile_sha256() -> str | None:
+    """Checksum of the lockfile the environment was built from, when running from a checkout."""
+    lock = Path(__file__).resolve().parents[2] / "uv.lock"
+    return sha256_hex(lock.read_bytes()) if lock.is_file() else None
