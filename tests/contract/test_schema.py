@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -10,6 +13,7 @@ import pytest
 import yaml
 
 from toolkit.contract import schema
+from toolkit.publish import package
 from toolkit.errors import FrameSchemaError, SchemaFileError, ToolkitError
 from toolkit.contract.schema import (
     TABLES,
@@ -146,3 +150,122 @@ def test_invalid_yaml_is_a_schema_file_error(broken_schemas):
     (broken_schemas / "events.yaml").write_text("fields: [unclosed", encoding="utf-8")
     with pytest.raises(SchemaFileError, match="events.yaml"):
         load_schemas()
+
+
+# ---------------------------------------------------------------- x-filled-by: which module fills each column
+
+# Packages in the order a build runs them: a list of fillers follows it (see toolkit.contract.schema).
+STAGES = ("io", "text", "entities", "events", "vocab", "contract", "publish", "pipeline")
+
+
+def _unowned(schemas: dict) -> list[str]:
+    """`table.field: why` for every field without x-filled-by or naming a module that does not exist."""
+    problems = []
+    for table, doc in schemas.items():
+        for field in doc["fields"]:
+            where = f"{table}.{field['name']}"
+            names = schema.filled_by(field)
+            if not names:
+                problems.append(f"{where}: no x-filled-by")
+            for name in names:
+                try:
+                    spec = importlib.util.find_spec(name)
+                except ModuleNotFoundError:  # a missing parent package
+                    spec = None
+                if spec is None or spec.submodule_search_locations is not None:
+                    problems.append(f"{where}: {name} is not a module of the toolkit")
+    return problems
+
+
+def test_every_field_names_existing_modules_that_fill_it():
+    assert _unowned(load_schemas()) == []
+
+
+def test_a_field_without_a_filler_or_with_a_missing_module_is_caught():
+    doc = {"fields": [
+        {"name": "a", "x-filled-by": "toolkit.text.nothing_here"},
+        {"name": "b", "x-filled-by": ["toolkit.text.segment", "toolkit.no_such_package.module"]},
+        {"name": "c", "x-filled-by": "toolkit.text"},  # a package, not the module that computes
+        {"name": "d"},
+    ]}  # fmt: skip
+    assert _unowned({"t": doc}) == [
+        "t.a: toolkit.text.nothing_here is not a module of the toolkit",
+        "t.b: toolkit.no_such_package.module is not a module of the toolkit",
+        "t.c: toolkit.text is not a module of the toolkit",
+        "t.d: no x-filled-by",
+    ]
+
+
+def test_fillers_of_one_column_are_listed_in_stage_order_then_by_name():
+    for table, doc in load_schemas().items():
+        for field in doc["fields"]:
+            names = schema.filled_by(field)
+            order = [(STAGES.index(n.split(".")[1]) if n.count(".") == 2 else len(STAGES), n) for n in names]
+            assert order == sorted(order), f"{table}.{field['name']}: {names}"
+
+
+def test_fillers_stay_out_of_the_polars_and_pandera_translation():
+    field = {"name": "n", "type": "integer", "description": "A count of things.", "x-filled-by": "toolkit.pipeline.run"}
+    assert polars_dtype(field) == pl.Int64
+    for table in TABLES:
+        for name, column in pandera_schema(table).columns.items():
+            assert column.metadata is None, (table, name)
+            assert not any("filled" in repr(check) for check in column.checks), (table, name)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["text.segment", "[]", "[toolkit.text.segment, 3]", "[toolkit.text.segment, toolkit.text.segment]", "{a: 1}"],
+)
+def test_a_malformed_x_filled_by_is_a_schema_file_error(broken_schemas, value):
+    _edit(broken_schemas / "articles.yaml", "x-filled-by: toolkit.text.language", f"x-filled-by: {value}")
+    with pytest.raises(SchemaFileError, match="x-filled-by") as info:
+        load_schemas()
+    assert "articles.yaml" in str(info.value) and "language" in str(info.value)
+
+
+def test_a_list_of_fillers_loads():
+    fields = {f["name"]: f for f in load_schemas()["articles"]["fields"]}
+    assert schema.filled_by(fields["language"]) == ["toolkit.text.language"]
+    assert schema.filled_by(fields["published_at"]) == ["toolkit.io.read", "toolkit.io.webpages"]
+    assert schema.filled_by({"name": "x"}) == []
+
+
+def _dictionary_rows(card: str) -> dict[str, dict[str, list[str]]]:
+    """table -> column -> cells of its data-dictionary row, read from the card's Markdown."""
+    rows: dict[str, dict[str, list[str]]] = {}
+    section = card.split("## Data dictionary", 1)[1].split("\n## ", 1)[0]
+    table = None
+    for line in section.splitlines():
+        if line.startswith("### "):
+            table = line[4:].strip()
+            rows[table] = {}
+        elif table and line.startswith("| `"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            rows[table][cells[0].strip("`")] = cells
+    return rows
+
+
+def test_the_card_dictionary_names_the_modules_that_fill_each_column():
+    from tests.publish.test_package import META, _manifest
+
+    schemas = load_schemas()
+    card = package.dataset_card(META, _manifest(schemas), {}, schemas)
+    assert "| column | type | required | description | filled by |" in card
+    rows = _dictionary_rows(card)
+    for table in TABLES:
+        for field in schemas[table]["fields"]:
+            cells = rows[table][field["name"]]
+            assert cells[-1] == ", ".join(f"`{m}`" for m in schema.filled_by(field)), (table, field["name"])
+
+
+def test_datapackage_keeps_the_fillers_and_croissant_leaves_them_out():
+    from tests.publish.test_package import META, _manifest
+
+    schemas = load_schemas()
+    manifest = _manifest(schemas)
+    for resource in package.datapackage(META, manifest, schemas)["resources"]:
+        spec = {f["name"]: f for f in schemas[resource["name"]]["fields"]}
+        for field in resource["schema"]["fields"]:
+            assert field["x-filled-by"] == spec[field["name"]]["x-filled-by"]
+    assert "x-filled-by" not in json.dumps(package.croissant(META, manifest, schemas))

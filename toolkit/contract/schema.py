@@ -1,9 +1,32 @@
 """Table schemas: `schemas/<table>.yaml` in the Frictionless Table Schema vocabulary is the one
 source of truth; this module loads them and translates them to polars dtypes and pandera schemas
-(metadata and the dataset card build on the same dicts)."""
+(metadata and the dataset card build on the same dicts).
+
+Besides the Table Schema keys, every field carries the extra property `x-filled-by` (Table Schema
+allows properties beyond the spec): the dotted name of the module whose code computes the column's
+values, or a list of them. Which module that is:
+- the module that computes the value, not one that creates the column as null (text.segment
+  creates articles.language, text.language fills it), copies it over from another frame
+  (articles.published_at is parsed in io.read and io.webpages; text.segment only carries it), or
+  only applies an expression another module builds (events.coder applies events.clauses'
+  recode_force to cameo_code: clauses counts);
+- a value looked up per row in reference data (the gazetteer, dictionaries, the CAMEO table) is
+  filled by the module that does the lookup, not by the module that builds the reference table;
+- keys: a table's primary key, and a foreign key naming the row's parent (doc_id, article_id), are
+  filled by the module that builds the rows; a foreign key that is chosen (duplicate_of, source_id,
+  location_id, mentions.entity_id) by the module that chooses it; other hashes made with
+  toolkit.contract.ids' helpers (content_hash, cluster_id) by the module that picks what is hashed.
+  toolkit.contract.ids itself fills no column;
+- a list when different modules compute the values of different rows (other inputs, other detection
+  paths, the three sources of rejects) or one module overrides another's: every such module, in
+  stage order (io, text, entities, events, vocab, contract, publish, pipeline), alphabetically within
+  a package. Optional components count (entities.recognizers, when `annotate` is given a recogniser).
+The property is checked here for shape only; it never reaches the polars or pandera translation.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
@@ -30,6 +53,9 @@ _LIST_ITEM_TYPES = ("string", "integer")
 # The constraint vocabulary the translator understands; anything else is a typo to report.
 _CONSTRAINTS = ("required", "unique", "pattern", "enum", "minimum", "maximum")
 _ROW_CHECKS = ("pattern", "enum", "minimum", "maximum")
+# Extra field property naming the module(s) that compute a column (see the module docstring).
+FILLED_BY = "x-filled-by"
+_MODULE_NAME = re.compile(r"^toolkit(?:\.[a-z_][a-z0-9_]*)+$")
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
@@ -91,6 +117,11 @@ def _check_table(path: Path, table: str, doc: dict) -> None:
             raise SchemaFileError(f"{where}: constraints on list items are not supported; keep only required")
         if "enum" in constraints and not isinstance(constraints["enum"], list):
             raise SchemaFileError(f"{where}: 'enum' must be a list of allowed values")
+        if FILLED_BY in field and not _module_names(field[FILLED_BY]):
+            raise SchemaFileError(
+                f"{where}: '{FILLED_BY}' must be a module name such as toolkit.text.segment, or a non-empty "
+                f"list of distinct ones, got {field[FILLED_BY]!r}"
+            )
         names.append(field["name"])
     if len(set(names)) != len(names):
         raise SchemaFileError(f"{path}: field names repeat; each column must appear once")
@@ -117,6 +148,19 @@ def _check_foreign_keys(path: Path, table: str, doc: dict, schemas: dict[str, di
             raise SchemaFileError(
                 f"{path}: foreign key {fields} references {ref_fields!r}; name as many existing fields of {parent}"
             )
+
+
+def _module_names(value: object) -> list[str]:
+    """The module names of an `x-filled-by` value (a string or a list of strings); [] when malformed."""
+    names = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    if not all(isinstance(n, str) and _MODULE_NAME.match(n) for n in names) or len(set(names)) != len(names):
+        return []
+    return list(names)
+
+
+def filled_by(field: dict) -> list[str]:
+    """The modules whose code computes a field's values (its `x-filled-by`, as a list; [] when absent)."""
+    return _module_names(field.get(FILLED_BY))
 
 
 def field_names(doc: dict) -> list[str]:

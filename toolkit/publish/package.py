@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from toolkit.errors import DatasetError, SchemaFileError
-from toolkit.contract.schema import TABLES, load_schemas
+from toolkit.contract.schema import FILLED_BY, TABLES, filled_by, load_schemas
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"  # IANA registration (2024)
 CROISSANT_PARQUET = "application/x-parquet"  # the encodingFormat mlcroissant recognises
@@ -143,6 +143,8 @@ def _frictionless_field(field: dict, table: str) -> dict:
     constraints = {k: given[k] for k in CONSTRAINTS if k in given}
     if constraints:
         out["constraints"] = constraints
+    if filled_by(field):  # an extra property, which Table Schema allows (Croissant does not: left out there)
+        out[FILLED_BY] = field[FILLED_BY]
     return out
 
 
@@ -156,7 +158,8 @@ def datapackage(recipe_meta: dict, manifest: dict, schemas: dict | None = None) 
 
     Parquet list columns are declared `"type": "array"`, the v1 type for a JSON-array value; v1 has
     no item type, so the item type is kept in an extra `itemType` property (the name v2 uses), which
-    v1 allows since descriptors may carry properties beyond the spec.
+    v1 allows since descriptors may carry properties beyond the spec. Each field keeps the schema's
+    `x-filled-by` (the toolkit module that computes it) on the same ground.
     """
     schemas = load_schemas() if schemas is None else schemas
     meta = _meta(recipe_meta)
@@ -363,6 +366,8 @@ def dataset_card(recipe_meta: dict, manifest: dict, stats: dict, schemas: dict |
     out += _table_md(("table", "rows", "file", "bytes"), rows) + [""]
 
     out += ["## Data dictionary", ""]
+    if any(filled_by(f) for t in tables for f in schemas[t]["fields"]):
+        out += ["\"filled by\" names the toolkit module(s) whose code computes the column's values.", ""]
     for table in tables:
         spec = schemas[table]
         out += [f"### {table}", ""]
@@ -376,13 +381,17 @@ def dataset_card(recipe_meta: dict, manifest: dict, stats: dict, schemas: dict |
             target = ", ".join(f"`{ref['resource'] or table}.{c}`" for c in _as_list(ref["fields"]))
             keys.append("- Foreign key: " + ", ".join(f"`{c}`" for c in _as_list(fk["fields"])) + f" → {target}")
         out += keys + [""] if keys else []
+        # The "filled by" column appears for a table whose schema names the modules filling its columns.
+        fillers = any(filled_by(f) for f in spec["fields"])
         fields = []
         for f in spec["fields"]:
             kind = _field_type(f, table)
             kind = f"list of {f.get('itemType', 'string')}" if kind == "list" else kind
             required = "yes" if (f.get("constraints") or {}).get("required") else "no"
-            fields.append((f"`{f['name']}`", kind, required, f.get("description", "")))
-        out += _table_md(("column", "type", "required", "description"), fields) + [""]
+            row = (f"`{f['name']}`", kind, required, f.get("description", ""))
+            fields.append(row + (", ".join(f"`{m}`" for m in filled_by(f)),) if fillers else row)
+        header = ("column", "type", "required", "description") + (("filled by",) if fillers else ())
+        out += _table_md(header, fields) + [""]
 
     stats = dict(stats)
     if "rejects" not in stats and (manifest.get("validation") or {}).get("rejects") is not None:
