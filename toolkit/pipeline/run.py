@@ -12,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -33,7 +33,7 @@ from toolkit.errors import InputError, RecipeError
 from toolkit.contract.ids import sha256_hex
 from toolkit.pipeline.recipe import Recipe, load_recipe
 from toolkit.publish.report import report_html
-from toolkit.contract.schema import TABLES, conform, empty_frame, load_schemas, primary_key
+from toolkit.contract.schema import TABLES, conform, empty_frame, load_schemas, polars_schema, primary_key
 from toolkit.contract.validate import validate_table, validate_tables
 from toolkit.io.write import (
     MANIFEST_CHECKSUM, atomic_dir, check_out, dumps_json, file_entry, manifest_checksum_text, write_parquet, write_text,
@@ -160,7 +160,7 @@ def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str,
     return out
 
 
-@cache
+@lru_cache(maxsize=4)  # the few recipes a process builds at once; each holds whole dictionaries
 def _extensions(actors: tuple[Path, ...], agents: tuple[Path, ...], patterns: tuple[Path, ...]) -> tuple:
     """The recipe's actor and agent dictionaries and event patterns, loaded once per process."""
     return (
@@ -328,14 +328,15 @@ def _corpus_stages(parts: Path, out: Path, recipe: Recipe) -> dict[str, int]:
 
 
 def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.LazyFrame:
-    """Reject rows for keys that another shard already produced."""
+    """Reject rows for keys that another shard already produced, each with the copy as its payload."""
+    columns = [c for c in polars_schema(table) if c in copies.collect_schema()]
     return copies.select(
         table=pl.lit(table),
         key=pl.concat_str([pl.col(k).cast(pl.Utf8) for k in key], separator="|"),
         reason=pl.lit("duplicate_key"),
         detail=pl.lit("the same key was produced by more than one shard"),
-        payload=pl.lit(None, pl.Utf8),
-        doc_id=pl.col("doc_id") if "doc_id" in copies.collect_schema() else pl.lit(None, pl.Utf8),
+        payload=pl.struct(sorted(columns)).struct.json_encode(),
+        doc_id=pl.col("doc_id") if "doc_id" in columns else pl.lit(None, pl.Utf8),
     )
 
 
