@@ -115,3 +115,16 @@ def test_a_later_mention_takes_the_first_title_read_in_its_article():
     later = found.filter(pl.col("surface") == "Adeyemi")
     assert later.height == 60 and set(later["role_code"]) == {"GOV"}
     assert set(found.filter(pl.col("surface") == "Olu Adeyemi")["role_code"]) == {"GOV", "JUD"}
+
+
+def test_agent_mentions_survive_validation_in_a_build(tmp_path):
+    from toolkit.pipeline.run import build
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("French police arrested two men in Lyon on Monday, officials said.\n")
+    (tmp_path / "agents.tsv").write_text("phrase\trole_code\npolice\tCOP\n")
+    (tmp_path / "dataset.toml").write_text('[inputs]\npaths = ["raw"]\n[entities]\nagents = ["agents.tsv"]\n')
+    result = build(tmp_path / "dataset.toml", out=tmp_path / "out")
+    mentions = pl.read_parquet(tmp_path / "out" / "mentions.parquet")
+    assert mentions.filter(pl.col("method") == "agent").select("surface", "role_code").rows() == [("French police", "COP")]
+    assert "not_in_enum" not in result.rejects
