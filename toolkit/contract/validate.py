@@ -36,7 +36,7 @@ from toolkit.contract.schema import (
     polars_schema,
     primary_key,
 )
-from toolkit.contract.spans import span_text
+from toolkit.contract.spans import slice_spans
 from toolkit.io.write import MANIFEST_CHECKSUM, manifest_checksum_text
 
 # pandera check name (text before the parenthesis) -> reason code. Anything else, such as a dtype
@@ -163,20 +163,26 @@ def _orphans(indexed: pl.DataFrame, fields: list[str], parent: pl.DataFrame, par
     return complete.join(keys, on=fields, how="anti", maintain_order="left")
 
 
-def _span_rejects(indexed: pl.DataFrame, table: str, text: str, surface: str | None) -> tuple[pl.DataFrame, list]:
-    """Rows out of bounds of `text` (joined in), then rows whose span text differs from `surface`."""
-    length = pl.col(text).str.len_chars()
-    checked = indexed.filter(pl.col(text).is_not_null())
-    inside = (pl.col("start") >= 0) & (pl.col("start") < pl.col("end")) & (pl.col("end") <= length)
+def _span_rejects(indexed: pl.DataFrame, table: str, articles: pl.DataFrame, surface: str | None) -> tuple[pl.DataFrame, list]:
+    """Rows out of bounds of their article's text, then rows whose span text differs from `surface`.
+
+    Only lengths are joined onto the rows; span texts are cut per article (`slice_spans`), so time and
+    memory stay linear in the article's length however many rows it has.
+    """
+    lengths = articles.select("article_id", pl.col("text").str.len_chars().alias("__len"), pl.col("doc_id").alias(_DOC))
+    checked = indexed.join(lengths, on="article_id", how="inner", maintain_order="left")
+    inside = (pl.col("start") >= 0) & (pl.col("start") < pl.col("end")) & (pl.col("end") <= pl.col("__len"))
     oob = checked.filter(~inside)
     out = [_rejects(oob, table, "span_out_of_bounds", f"{table}: {_SPAN_BOUNDS} of the article text")]
     gone = [oob]
-    if surface is not None:
-        spanned = span_text(pl.col(text), pl.col("start"), pl.col("end"))
-        mismatch = _drop_rows(checked, oob).filter(spanned != pl.col(surface))
+    rest = _drop_rows(checked, oob)
+    if surface is not None and rest.height:
+        spans = {"__span": (pl.col("start"), pl.col("end"))}
+        cut = slice_spans(rest.lazy(), articles.lazy().select("article_id", "text"), "article_id", spans).collect()
+        mismatch = cut.filter(pl.col("__span") != pl.col(surface)).drop("__span")
         out.append(_rejects(mismatch, table, "span_mismatch", f"{table}: {surface} != article text[start:end]"))
         gone.append(mismatch)
-    return pl.concat(gone), out
+    return pl.concat(gone, how="diagonal_relaxed"), out
 
 
 def cross_table(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
@@ -203,9 +209,7 @@ def cross_table(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame
                 if parent != table or orphans.height == 0:
                     break
         if table in ("mentions", "events") and "articles" in out:
-            article = out["articles"].select("article_id", pl.col("text").alias("__text"), pl.col("doc_id").alias(_DOC))
-            joined = indexed.join(article, on="article_id", how="left", maintain_order="left")
-            gone, rejected = _span_rejects(joined, table, "__text", "surface" if table == "mentions" else "text")
+            gone, rejected = _span_rejects(indexed, table, out["articles"], "surface" if table == "mentions" else "text")
             found.extend(rejected)
             indexed = _drop_rows(indexed, gone)
         if table == "fragments":
