@@ -34,40 +34,57 @@ def _warc_record(body: bytes, uri: str = "http://example.org/a") -> bytes:
 _PAGE = b"<html><head><title>Talks</title></head><body><article><p>" + b"The two ministers met in Oslo for talks. " * 8 + b"</p></article></body></html>"
 
 
-def _gzip_bomb() -> bytes:
-    return gzip.compress(b"a" * 400_000)
+def _words(k: int, n: int) -> str:
+    """`n` words of news-like text that depend on `k`, ending a sentence."""
+    vocab = ["talks", "ministers", "met", "on", "Monday", "in", "Oslo", "officials", "said", "the", "border"]
+    return " ".join(vocab[(k + i * 7) % len(vocab)] for i in range(n)).capitalize() + "."
 
 
-def _parquet_binary(path: Path) -> None:
-    pl.DataFrame({"text": [b"bytes, not text"], "title": ["x"]}).write_parquet(path)
+def _cut(data: bytes, k: int) -> bytes:
+    """`data` cut short at a position `k` picks (at least one byte kept, at least one lost)."""
+    return data[: 1 + k % (len(data) - 1)]
 
 
-# name -> (how to write it, expected outcome): ("reject", reason), ("skipped", reason), ("kept", side reject).
+def _parquet_binary(path: Path, k: int) -> None:
+    pl.DataFrame({"text": [_words(k, 9).encode()], "title": ["x"]}).write_parquet(path)
+
+
+def _json_line(path: Path, text: str) -> None:
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+# name -> (how to write it from an integer k that varies its content, expected outcome):
+# ("reject", reason), ("skipped", reason), or ("kept", the reject a kept document also gets).
 HOSTILE = {
-    "empty.txt": (lambda p: p.write_bytes(b""), ("reject", "empty_text")),
-    "nul.txt": (lambda p: p.write_bytes(b"some\x00binary"), ("reject", "binary_content")),
-    "cut.txt.gz": (lambda p: p.write_bytes(gzip.compress(b"Talks were held on Monday. " * 50)[:-12]), ("reject", "bad_compression")),
-    "cut.txt.zst": (lambda p: p.write_bytes(zstandard.compress(b"Talks were held on Monday. " * 50)[:-9]), ("reject", "bad_compression")),
-    "bomb.txt.gz": (lambda p: p.write_bytes(_gzip_bomb()), ("reject", "too_large")),
-    "huge.txt": (lambda p: p.write_bytes(b"Talks went on. " * 5000), ("reject", "too_large")),
-    "long.txt": (lambda p: p.write_bytes(("Talks went on and on. " * 900).encode()), ("reject", "text_too_long")),
-    "deep.jsonl": (lambda p: p.write_text("[" * 5000 + "]" * 5000 + "\n"), ("reject", "too_deep")),
-    "broken.jsonl": (lambda p: p.write_text('{"text": "no end\n'), ("reject", "malformed_jsonl")),
-    "surrogate.jsonl": (lambda p: p.write_text('{"text": "a lone \\ud800 half"}\n'), ("reject", "invalid_unicode")),
-    "bigint.jsonl": (lambda p: p.write_text('{"id": %s, "text": "An id of many digits was given."}\n' % ("7" * 5000)), ("kept", None)),
+    "empty.txt": (lambda p, k: p.write_bytes(b" \n\t"[: k % 4]), ("reject", "empty_text")),
+    "nul.txt": (lambda p, k: p.write_bytes(_words(k, 12).encode()[: k % 40] + b"\x00" + b"rest"), ("reject", "binary_content")),
+    "cut.txt.gz": (lambda p, k: p.write_bytes(_cut(gzip.compress(_words(k, 200).encode()), k)), ("reject", "bad_compression")),
+    "cut.txt.zst": (lambda p, k: p.write_bytes(_cut(zstandard.compress(_words(k, 200).encode()), k)), ("reject", "bad_compression")),
+    "bomb.txt.gz": (lambda p, k: p.write_bytes(gzip.compress(b"a" * (20_001 + k % 400_000))), ("reject", "too_large")),
+    "huge.txt": (lambda p, k: p.write_bytes(b"x" * (60_001 + k % 10_000)), ("reject", "too_large")),
+    "long.txt": (lambda p, k: p.write_bytes(b"Talks went on. " * (1_001 + k % 300)), ("reject", "text_too_long")),
+    "deep.jsonl": (lambda p, k: _json_line(p, '{"text": ' + "[" * (17 + k % 5000) + "]" * (17 + k % 5000) + "}"), ("reject", "too_deep")),
+    "broken.jsonl": (lambda p, k: _json_line(p, json.dumps({"text": _words(k, 9)})[: -1 - k % 5]), ("reject", "malformed_jsonl")),
+    "surrogate.jsonl": (
+        lambda p, k: _json_line(p, json.dumps({"text": _words(k, 9)[: k % 30] + "\ud800" + "end"}, ensure_ascii=True)),
+        ("reject", "invalid_unicode"),
+    ),
+    "bigint.jsonl": (
+        lambda p, k: _json_line(p, '{"id": %s, "text": "%s"}' % ("7" * (4_301 + k % 3_000), _words(k, 9))), ("kept", None),
+    ),
     "year.jsonl": (
-        lambda p: p.write_text('{"text": "A date at the end of time.", "published_at": "9999-12-31T23:00:00-05:00"}\n'),
+        lambda p, k: _json_line(p, json.dumps({"text": _words(k, 9), "published_at": f"9999-12-31T{20 + k % 4}:00:00-0{5 + k % 4}:00"})),
         ("kept", "bad_published_at"),
     ),
     "binary.parquet": (_parquet_binary, ("reject", "missing_text_field")),
-    "notparquet.parquet": (lambda p: p.write_bytes(b"PAR1 not really"), ("reject", "malformed_parquet")),
-    "cut.warc": (lambda p: p.write_bytes(_warc_record(_PAGE)[:-200]), ("reject", "truncated_warc")),
-    "table.xlsx": (lambda p: p.write_bytes(b"PK\x03\x04"), ("reject", "unknown_format")),
-    b"name\xff.txt": (lambda p: p.write_bytes(b"A file whose name is not UTF-8."), ("reject", "not_utf8_path")),
-    ".hidden.txt": (lambda p: p.write_text("hidden"), ("skipped", "hidden")),
-    "fifo.txt": (lambda p: os.mkfifo(p), ("skipped", "not_a_file")),
-    "dangling.txt": (lambda p: p.symlink_to(p.parent / "nowhere"), ("skipped", "dangling_link")),
-    "outside.txt": (lambda p: p.symlink_to(p.parent.parent / "elsewhere.txt"), ("skipped", "outside_input")),
+    "notparquet.parquet": (lambda p, k: p.write_bytes(b"PAR1" + _words(k, 5).encode()), ("reject", "malformed_parquet")),
+    "cut.warc": (lambda p, k: p.write_bytes(_warc_record(_PAGE)[: -(5 + k % 300)]), ("reject", "truncated_warc")),
+    "table.xlsx": (lambda p, k: p.write_bytes(b"PK\x03\x04" + bytes([k % 256])), ("reject", "unknown_format")),
+    b"name\xff.txt": (lambda p, k: p.write_bytes(_words(k, 9).encode()), ("reject", "not_utf8_path")),
+    ".hidden.txt": (lambda p, k: p.write_text(_words(k, 9)), ("skipped", "hidden")),
+    "fifo.txt": (lambda p, k: os.mkfifo(p), ("skipped", "not_a_file")),
+    "dangling.txt": (lambda p, k: p.symlink_to(p.parent / "nowhere"), ("skipped", "dangling_link")),
+    "outside.txt": (lambda p, k: p.symlink_to(p.parent.parent / "elsewhere.txt"), ("skipped", "outside_input")),
 }
 
 
@@ -109,19 +126,20 @@ def _sources(out: Path) -> dict[str, tuple[str, list[str]]]:
     }
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
     good=st.lists(st.lists(prose_lines(), min_size=2, max_size=4), min_size=1, max_size=3),
     hostile=st.lists(st.sampled_from(sorted(HOSTILE, key=repr)), min_size=1, max_size=6, unique=True),
+    k=st.integers(0, 10**6),
 )
-def test_hostile_inputs_are_accounted_for_and_leave_good_documents_unchanged(tmp_path_factory, good, hostile):
+def test_hostile_inputs_are_accounted_for_and_leave_good_documents_unchanged(tmp_path_factory, good, hostile, k):
     alone, mixed = tmp_path_factory.mktemp("alone"), tmp_path_factory.mktemp("mixed")
     for folder in (alone, mixed):
         recipe = _recipe(folder)
         for i, paragraphs in enumerate(good):
             (folder / "raw" / f"good{i}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    for name in hostile:
-        HOSTILE[name][0](_path(mixed / "raw", name))
+    for i, name in enumerate(hostile):
+        HOSTILE[name][0](_path(mixed / "raw", name), k + i)
     build(alone / "dataset.toml", out=alone / "out")
     build(recipe, out=mixed / "out")
     assert validate_dataset(mixed / "out").ok
@@ -146,10 +164,10 @@ def test_hostile_inputs_are_accounted_for_and_leave_good_documents_unchanged(tmp
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE, key=repr), ids=lambda n: os.fsdecode(n) if isinstance(n, bytes) else n)
-def test_each_hostile_input_has_its_reason_code(tmp_path, name):
+def test_each_hostile_input_has_its_reason_code(tmp_path, name):  # one fixed case each; the property varies them
     recipe = _recipe(tmp_path)
     (tmp_path / "raw" / "good.txt").write_text("The ministers of France and Germany met in Paris for talks on Monday.\n")
-    HOSTILE[name][0](_path(tmp_path / "raw", name))
+    HOSTILE[name][0](_path(tmp_path / "raw", name), 0)
     build(recipe, out=tmp_path / "out")
     outcome, reason = HOSTILE[name][1]
     shown = os.fsencode(name).decode("utf-8", "backslashreplace") if isinstance(name, bytes) else name
