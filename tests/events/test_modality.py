@@ -27,7 +27,7 @@ def modal() -> pl.DataFrame:
 @pytest.mark.parametrize(("text", "modality"), MODAL)
 def test_modality_follows_the_clause(modal, text, modality):
     found = modal.filter(pl.col("text") == text)
-    assert modality in found["modality"].to_list(), found
+    assert found["modality"].to_list() == [modality], found
 
 
 def test_attribution_by_according_to():
