@@ -47,11 +47,6 @@ def canonical_key(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def canonical_key_py(text: str) -> str:
-    """`canonical_key` for one string held in Python."""
-    return pl.select(canonical_key(pl.lit(text))).item()
-
-
 @dataclass(frozen=True, eq=False)
 class Dictionaries:
     """The tables the recogniser reads; build one with `load_dictionaries`, never by hand."""
