@@ -674,7 +674,6 @@ def test_any_value_anywhere_in_the_manifest_gives_a_report_that_catches_it(seale
 
 # ---- a real build --------------------------------------------------------------------------------
 
-@pytest.mark.slow
 def test_a_demo_build_passes_and_a_sealed_edit_of_its_counts_does_not(tmp_path):
     from toolkit.pipeline.run import build
 
