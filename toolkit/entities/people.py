@@ -1,15 +1,15 @@
 """Names without a gazetteer: people and organisations from capitalisation, titles, honorifics and suffixes.
 
 A *run* is a maximal sequence of capitalised tokens on one line joined by single spaces, with name
-particles inside ("Bashar al-Assad", "Ludwig van Beethoven"); "<Ministry|Bank|…> of <Name>" is one run.
+particles inside ("Karim al-Nouri", "Jan van Hoek"); "<Ministry|Bank|…> of <Name>" is one run.
 Each run is read in this order:
 - leading words that are capitalised only by position ("The", "On", "Wednesday") are dropped;
 - a leading honorific ("Mr", "Dr.") marks a person;
-- leading title words ("Russian Defence Minister") are split off: they give a CAMEO role
+- leading title words ("Ruritanian Defence Minister") are split off: they give a CAMEO role
   (role_words.tsv) and, through a demonym or country before the role, the person's country;
 - a run ending in an organisation word (org_words.tsv: Ministry, Party, Times …) is an organisation;
-- a person is also marked by a role word just before the run ("spokesman John Kirby"), by "said"
-  before it, or by an apposition after it ("Jake Sullivan, the U.S. National Security Advisor");
+- a person is also marked by a role word just before the run ("spokeswoman Lena Brandt"), by "said"
+  before it, or by an apposition after it ("Tomas Varga, the Ruritanian foreign minister");
 - an unmarked run of two or more title-case words is taken as a person ("pattern"); a lone
   all-caps token in running text as an organisation acronym; a lone title-case word stays
   unresolved (kind null) until coreference in resolve.py finds its full name.
@@ -127,7 +127,7 @@ def runs(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
         .filter(~pl.col("_glued"))
         .with_columns(pl.col("gap").str.slice(-80))
     )
-    # "Ministry" + " of " + "Foreign Affairs" is one name: a run ending in a head word absorbs the next.
+    # "Ministry" + " of " + "Public Works" is one name: a run ending in a head word absorbs the next.
     absorb = pl.col("run").str.contains(pat["head_end"]) & _prev(pl.col("gap"), -1).str.contains(
         r"^ (?:of|for) (?:the )?$"
     ).fill_null(False)
@@ -293,7 +293,7 @@ def candidates(
             said=gap.str.contains(_SPEECH_BEFORE) & ~gap.str.contains(_SENTENCE_BREAK),
         )
         .with_columns(
-            # An organisation keeps its country words ("Russian Defence Ministry"); a person drops its title.
+            # An organisation keeps its country words ("Ruritanian Defence Ministry"); a person drops its title.
             name_start=pl.when(pl.col("org_word").is_not_null()).then(pl.col("start"))
             .otherwise(pl.col("start") + pl.col("prefix").str.len_chars().cast(pl.Int64)),
             role_code=pl.when(pl.col("org_word").is_not_null())
@@ -319,7 +319,7 @@ def candidates(
     single_caps = pl.col("surface").str.contains(r"^\p{Lu}{2,6}$")
     method = (
         pl.when(pl.col("org_word").is_not_null()).then(pl.lit("org_word"))
-        # "Port Vale 1 Ruch 2": a name followed by a score is a team (see resolve._SCORE_AFTER).
+        # "Eastvale 2 Westmark 1": a name followed by a score is a team (see resolve._SCORE_AFTER).
         .when(pl.col("after").fill_null("").str.contains(_SCORE_AFTER) & ~pl.col("honorific") & ~pl.col("titled"))
         .then(pl.lit("score"))
         .when(pl.col("honorific")).then(pl.lit("honorific"))
@@ -338,7 +338,7 @@ def candidates(
         lf.with_columns(method=method)
         .with_columns(kind=kind)
         .filter(pl.col("surface").str.len_chars() > 0)
-        # "National Security Advisor" is a title without its holder.
+        # "Deputy Culture Minister" is a title without its holder.
         .filter(~((pl.col("kind") == "person") & pl.col("surface").str.contains(pat["title_only"])))
         .select(
             "article_id", ART, pl.col("name_start").alias("start"),

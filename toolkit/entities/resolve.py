@@ -5,21 +5,21 @@ Rules, in order:
    ("Jordan", "Georgia", ambiguous_names.tsv) counts only after a place preposition ("in Jordan") or
    before a possessive ("Georgia's"); blockers ("New Jersey") are dropped after they have done their job.
 2. A capital is its country's government (a metonym: kind country, role GOV) when a speech or action
-   verb follows it ("Moscow said", "Moscow has accused") or when it is the object of a persuasion
-   verb followed by "to" ("convince Pyongyang to sell"); otherwise it is a place.
+   verb follows it ("Canberra said", "Canberra has accused") or when it is the object of a persuasion
+   verb followed by "to" ("persuade Canberra to join"); otherwise it is a place.
 3. An actor's country and role come from its dictionary row whose date range holds the article's
    publication date (the latest range when the date is unknown); a title at the mention wins.
 4. A name candidate (people.py) on the very span of a gazetteer match only lends it its title; a
-   pattern-only person that contains any gazetteer match is dropped ("Russia-North Korea",
-   "Putin-Kim Jong Un"): the matches inside it stand.
+   pattern-only person that contains any gazetteer match is dropped ("Chile-Peru",
+   "Macron-Scholz"): the matches inside it stand.
 5. Overlaps: the leftmost, then longest, then gazetteer-before-pattern match is kept.
 6. Coreference inside an article: a one-word person or an unresolved capitalised word equal to the
-   first or last word of a full name in the same article is that person ("Mr Kirby", "Kim"); an
-   unresolved word without such a full name is dropped. A surname with a title but no full name
+   first or last word of a full name in the same article is that person ("Ms Kovac" or "Ana" after
+   "Ana Kovac"); an unresolved word without such a full name is dropped. A surname with a title but no full name
    stays a person of its own (entity key = the surname).
 7. Country and role spread to every mention of the same entity in the article (the title is read
-   once, "Mr Kirby" later carries it).
-Rules 1-5 live here, 6 and 7 in entities.py (`corefer`, `spread_codes`).
+   once, "Ms Kovac" later carries it).
+Rules 1-5 live here, 6 and 7 in mentions.py (`corefer`, `spread_codes`).
 entity_id = stable_id(kind, canonical key): ISO3 for countries, GeoNames id for places, the
 normalised name (canonical_key) for people and organisations, so that it never depends on which
 other documents are present.
@@ -57,8 +57,8 @@ _PERSUADED_BEFORE = (
     r"|ask|asked|force|forced|encourage|encouraged|want|wants|wanted)\s+$"
 )
 _TO_AFTER = r"^\s+to\s+\w"
-# "Hartlepool 1 Rotherham 2", "Somerset 83 and 174": a town followed by a score is its team. A date
-# after a town is a dateline ("LONDON 1996-08-30"), not a score.
+# "Eastvale 2 Westmark 1", "Eastvale 212 and 98": a town followed by a score is its team. A date
+# after a town is a dateline ("OSLO 2031-05-17"), not a score.
 _SCORE_AFTER = r"^ \d{1,3}(?:[ ,.;)]|$)"
 
 # Mentions are grouped and sorted by `_art`, the rank of article_id: integers sort and hash faster
@@ -213,7 +213,7 @@ def gazetteer_matches(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.Lazy
 
 
 def shouted_places(runs_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
-    """All-caps runs that are a place name in title case ("LOS ANGELES 1996-08-30"), as gazetteer matches.
+    """All-caps runs that are a place name in title case ("BUENOS AIRES 2031-05-17"), as gazetteer matches.
 
     Only capitals have upper-case forms in the Aho–Corasick gazetteer (each surface costs build time
     on every query); other places in wire datelines and headlines are found by this join instead.
@@ -321,7 +321,7 @@ def combine(gaz: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
     # The frames cached below each feed several joins; `kept` filters leave those caches intact.
     person = pl.col("kind") == "person"
     titles = kept(names, person).select(*SPAN, _t_country="country_code", _t_role="role_code")
-    # A place or country name right after an honorific or a title is a surname ("Mr Kennedy", "Ms
+    # A place or country name right after an honorific or a title is a surname ("Mr Jordan", "Ms
     # Georgia"): the person candidate of that very span replaces the gazetteer match.
     addressed = kept(names, person & pl.col("method").is_in(["honorific", "title"])).select(SPAN)
     surnames = kept(gaz, pl.col("kind").is_in(["place", "country"])).join(addressed, on=SPAN, how="semi")

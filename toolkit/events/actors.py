@@ -2,13 +2,14 @@
 
 Rules, inside one sentence:
 - compound actors: mentions joined by "and", "or", "nor", "&" or commas, with at most "the" and two
-  lower-case words after the separator ("Russia and North Korea", "Mordor, Rohan, Fornost and Bree",
-  "Israel and its ally the US") form one group; an event is coded once per member; mentions with only
+  lower-case words after the separator ("Ruritania and Freedonia", "Mordor, Rohan, Fornost and Bree",
+  "Syldavia and its ally Borduria") form one group; an event is coded once per member; mentions with only
   spaces between ("Bree President Romendacil") are one actor, coded by the most specific of them;
 - the subject is the nearest group ending before the match, in the match's clause (no , ; : ! ? or
   spaced dash in between, unless it is a list comma inside the group itself);
-- the object is the first group starting at or after the match start and at most three words after its
-  end ("sanctions on the Russian government"), so "ammunition for the war in Ukraine" is not a recipient;
+- the object is the first group starting at or after the match start and at most eight words after its
+  end ("sanctions on the Ruritanian government"); a later one is not, so in "supplied Freedonia with fuel
+  for the winter campaign in Syldavia" Syldavia is no recipient;
 - by the pattern's roles: forward (subject acts on object), reverse (object acts on subject: "received
   weapons from"), pair (the members of the subject group act on each other: "X and Y met"; with a single
   subject the group before it is the partner), between (members of the object group act on each other:
@@ -32,7 +33,7 @@ import polars as pl
 from toolkit.events import clauses
 
 # A list separator ("," "and" "or" "nor"), then at most "the" and two lower-case words ("and the evil
-# awful Gondor", "and its ally Belarus").
+# awful Gondor", "and its ally Borduria").
 _COMPOUND_GAP = r"^\s*(?:,\s*(?:(?:and|or|nor|&)\s+)?|(?:and|or|nor|&)\s+)(?:the\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 _CLAUSE_BREAK = r"[;:!?]|,|\s[–—-]\s"
 _OBJECT_GAP = r"^\s*(?:[^\s,;:!?]+\s+){0,8}$"
@@ -49,8 +50,8 @@ _TITLE_GAP = r"^\s+(?:[\p{L}.'’-]+\s+){1,3}$"
 # A mention led by its agent: "ambassadors of Arnor", "officials in Fornost", "soldiers from the Shire".
 _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p{Lu}"
 # A pronoun subject between the nearest mention and the verb means the text names the actor elsewhere
-# ("… Damascus as it accused Turkey"), unless it follows a speech verb and so is the speaker ("Moscow
-# said it had shot down …").
+# ("… left Strelsau before it accused Freedonia"), unless it follows a speech verb and so is the
+# speaker ("Ruritania said it had closed the border …").
 _PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
 _SPEAKER_PRONOUN = r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
 _QUOTES = r"[\[\]()\"“”‘’']"
@@ -112,7 +113,7 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
         & (pl.col("code").str.len_chars() > 3)
     )
     # A sentence's first mention always starts a group, so one running count numbers groups corpus-wide.
-    # A name modifying a noun it does not stand for ("UK gamers") keeps its place but is no actor.
+    # A name modifying a noun it does not stand for ("Ruritanian farmers") keeps its place but is no actor.
     adjective = pl.col("demonym").fill_null(False) | surface.str.contains(r"^\p{Lu}{2,3}$")
     mod = clauses.modifies_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("end"), pl.col("_next_v"), adjective)
     return (
@@ -145,8 +146,8 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
 def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
     """Mentions side by side are one actor, coded by the most specific (longest) code over their joint span:
     with only spaces between ("Bree President Romendacil"), or of one country with at most three title
-    words between ("Russian President Vladimir Putin", "North Korean leader Kim Jong Un"), and no
-    pattern match between them ("Kim Jong Un to visit North Korea" is an act, not a title).
+    words between ("Ruritanian President Tomas Varga", "Syldavian Prime Minister Jana Horvat"), and no
+    pattern match between them ("Varga to visit Syldavia" is an act, not a title).
 
     `ments` is sorted by (_sid, start) and has `_prev_v`, the end of the last match before each mention;
     the mentions of one actor share it, since no match lies between them.

@@ -2,25 +2,26 @@
 
 Rules (whole-column expressions; the events stage applies them, `toolkit.events.actors` reads the first two):
 - a nation adjective or acronym written as a modifier is not an actor: before a lower-case noun that is
-  not an agent of a state or a people ("UK gamers", "British imperialists", "the US company") the
-  phrase's head is that noun, which no dictionary codes. Agents keep the mention as actor ("Chinese
-  police", "US lawmakers", "Russian troops"), and so does a modifier of the match itself ("the
-  Russian invasion of", "Ukrainian drone attacks on");
-- a country, place or organisation after such a noun and a preposition ("cold weather in the US",
-  "organisations in India") is not the subject; "officials in Fornost" is, and so are a person ("the
-  details of Gen Musharraf's visit") and a possessive ("the aftermath of China's crackdown"). As an
+  not an agent of a state or a people ("Ruritanian farmers", "Syldavian exporters", "the UK retailer")
+  the phrase's head is that noun, which no dictionary codes. Agents keep the mention as actor
+  ("Ruritanian police", "Syldavian lawmakers", "Bordurian troops"), and so does a modifier of the match
+  itself ("the Bordurian invasion of", "Syldavian drone attacks on");
+- a country, place or organisation after such a noun and a preposition ("heavy rain in Ruritania",
+  "charities in Freedonia") is not the subject; "officials in Strelsau" is, and so are a person ("the
+  timing of General Varga's visit") and a possessive ("the cost of Ruritania's blockade"). As an
   object it remains the target;
-- a lower-case noun before a relative pronoun or "that" between the subject and the verb ("a price
-  dispute that threatened") is the verb's subject, not the mention; an agent noun is the mention's own
-  ("US lawmakers who blame");
+- a lower-case noun before a relative pronoun or "that" between the subject and the verb ("a pay row
+  that delayed") is the verb's subject, not the mention; an agent noun is the mention's own
+  ("Syldavian senators who oppose");
 - attack words need a scene of force: "attacked", "attack on", "raided", "clashed with" and the like are
   coded as force (18x-20x) only when the words around them name weapons, armed men, violence or
   casualties, an armed actor takes part, or the target is a country or place. Otherwise an attack is a
-  verbal one, coded 111 (criticize or denounce: "attacked the plans", "a speech attacking the Budget"),
-  and a raid, clash, bombardment or fight is not an event ("raided the dressing-up box", "bombarded
-  by fans");
-- a meeting, visit or hosting (04x, except pairs and talks "between") needs a target: "Britain went to
-  the polls", "Turkey has met its criteria", "Bournemouth hosted the event" name no one visited or met.
+  verbal one, coded 111 (criticize or denounce: "attacked the proposal", "an editorial attacking the
+  tax plan"), and a raid, clash, bombardment or fight is not an event ("raided the biscuit tin",
+  "bombarded with complaints");
+- a meeting, visit or hosting (04x, except pairs and talks "between") needs a target: "Ruritania went
+  to the polls", "Freedonia has met its targets", "Strelsau hosted the festival" name no one visited
+  or met.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 import polars as pl
 
 # Nouns whose phrase a nation's or place's name may stand for: agents of a state, armed groups and their
-# arms, and the people of a country. Any other noun ("gamers", "company", "rail") heads its own phrase.
+# arms, and the people of a country. Any other noun ("farmers", "retailer", "rail") heads its own phrase.
 AGENT_NOUNS = (
     r"officials?|authorit(?:y|ies)|government|governments|administration|regime|ministry|ministries|ministers?"
     r"|president|premier|leaders?|leadership|chancellor|secretary|spokes(?:man|men|woman|women|person|people)"
@@ -44,7 +45,7 @@ AGENT_NOUNS = (
     r"|bloc|allies|ally|partners?|neighbou?rs?"
 )
 # Words after a name that show it heads its phrase: auxiliaries, function words and common verbs that do
-# not end in -ed ("Britain went", "the US says", "Turkey has").
+# not end in -ed ("Ruritania went", "Freedonia says", "Syldavia has").
 _HEAD_WORDS = (
     r"has|have|had|is|are|was|were|be|been|being|will|would|could|can|may|might|should|must|shall|did|does"
     r"|do|also|and|or|nor|but|which|who|whose|whom|that|to|of|in|on|at|for|with|by|from|as|than|into|over"
@@ -87,14 +88,14 @@ TARGET_NEEDED = r"^04[0-6]"
 
 
 def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: pl.Expr, adjective: pl.Expr) -> pl.Expr:
-    """True for a nation adjective or acronym ("British", "UK") before a lower-case noun it does not stand for.
+    """True for a nation adjective or acronym ("Ruritanian", "UK") before a lower-case noun it does not stand for.
 
     Only adjectives and acronyms are read so: after a full name a lower-case word is as often an adverb
     or a verb ("ties with Gondor almost five years after"), and the name stays the actor.
     """
     word = s_text.str.slice(end - s_begin, 40).str.extract(_NEXT_WORD, 1)
     noun_after = word.is_not_null() & ~word.str.contains(_ANY_AGENT) & ~word.str.contains(_ANY_HEAD)
-    # The match itself right after the name: "Russian invasion of", "Britain went to".
+    # The match itself right after the name: "Bordurian invasion of", "Ruritania went to".
     on_match = (next_match - end <= 1).fill_null(False)
     return (adjective & noun_after & ~on_match).fill_null(False)
 
@@ -102,15 +103,15 @@ def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: p
 def relative_subject(gap: pl.Expr) -> pl.Expr:
     """True for a subject-to-verb gap whose noun before "that"/"which"/"who" is the verb's subject.
 
-    "a price dispute that threatened": the dispute threatens. Agents keep the mention ("US lawmakers
-    who blame"), and so does a speech verb ("said that his government would insist").
+    "a pay row that delayed": the row delays. Agents keep the mention ("Syldavian senators who
+    oppose"), and so does a speech verb ("said that its cabinet would refuse").
     """
     word = gap.str.extract(_RELATIVE_HEAD, 1)
     return (word.is_not_null() & ~word.str.contains(_ANY_AGENT) & ~word.str.contains(_ANY_HEAD)).fill_null(False)
 
 
 def after_noun(s_text: pl.Expr, s_begin: pl.Expr, start: pl.Expr) -> pl.Expr:
-    """True for a mention after a lower-case noun that is no agent and a preposition ("weather in the US").
+    """True for a mention after a lower-case noun that is no agent and a preposition ("rain in Ruritania").
 
     Such a mention is no subject: the noun before it is. As an object it stays the target, the place
     an act is aimed at ("fired shells at Seoul").

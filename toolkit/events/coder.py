@@ -10,10 +10,10 @@ The stage joins focused parts, each documented in its module:
 - `toolkit.events.clusters`: the stable id shared by mentions of one happening across articles.
 location_id is the first place (else country) the sentence introduces with "in", "at" or "near".
 Sentences are those of the articles' text: fact boxes never reach this stage. Sports reports are not
-coded: in them national teams carry country names ("Wales travel to Edinburgh", "Italy attacked"), so
-an article dense in words only sport uses (`_SPORT_WORDS`: at least three, and one in a hundred of its
-words) yields no events. On the BBC News corpus this drops 85% of the sport articles and 1% of the
-others.
+coded: in them national teams carry country names ("Freedonia travel to Strelsau", "Syldavia
+attacked"), so an article dense in words only sport uses (`_SPORT_WORDS`: at least three, and one in a
+hundred of its words) yields no events. On the BBC News corpus this drops 85% of the sport articles
+and 1% of the others.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ _SPORT_WORDS = (
 _SPORT_MIN_WORDS = 3
 _SPORT_SHARE = 0.01
 _LOCATION_CUE = r"(?i)(?:^|[^\w])(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[\w“”\"'-]+\s+){0,3}?$"
-# "the war in Ukraine" names a topic, "in its invasion of" a campaign: neither is where the act took place.
+# "the crisis in Ruritania" names a topic, "in its offensive against" a campaign: neither is where an act
+# took place.
 _NOT_A_SCENE = r"(?i)\b(?:war|conflict|invasion|crisis|situation|interest|role|investment)s?\s+in\s+|\b(?:in|at|near)\s+(?:its|his|her|their|our|a|an)\s+"
 
 

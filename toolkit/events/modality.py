@@ -1,14 +1,14 @@
 """What the text asserts about an event: its modality, and who the text says reported it.
 
 Modality is read from the clause of the match: the words between its subject (or the clause start)
-and the match, with precedence negated > hypothetical > future > asserted. A bare infinitive ("to try
-to convince Pyongyang to sell …") is hypothetical: the text states an aim, not an act. A condition
+and the match, with precedence negated > hypothetical > future > asserted. A bare infinitive ("to
+persuade Ruritania to sell …") is hypothetical: the text states an aim, not an act. A condition
 ("if", "unless", "whether") anywhere earlier in the clause makes the event hypothetical. A pattern may
 start with the auxiliary itself ("to visit", "will visit"): that first word counts as part of the gap.
 
-attributed_to is the entity that is the subject of the sentence's speech verb ("the White House said",
-"Mr Kirby told reporters", "according to the US"): the nearest mention before the verb, at most three
-words away, or the mention right after "according to".
+attributed_to is the entity that is the subject of the sentence's speech verb ("the Ruritanian
+cabinet said", "Ms Kovac told journalists", "according to Freedonia"): the nearest mention before the
+verb, at most three words away, or the mention right after "according to".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ _HYPOTHETICAL = (
     r"(?i)\b(?:would|could|might|may|should|can|potential|potentially|possible|possibly|likely|if|unless"
     r"|whether|threatens? to|threatened to|to try to|try to|tries to|seeks? to|sought to|wants? to|hopes? to)\b"
 )
-# A bare infinitive right before the verb, when no future cue explains it ("to convince X to sell").
+# A bare infinitive right before the verb, when no future cue explains it ("to persuade X to sell").
 _INFINITIVE = r"(?i)(?:^|\s)to\s+$"
 _FUTURE = (
     r"(?i)\b(?:will|shall)\b|['’]ll\b|\b(?:plans?|planned|planning|intends?|intended|intending|vowed|vows?"

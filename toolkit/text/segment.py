@@ -4,12 +4,12 @@ A block is a line, or a sentence of a line longer than a page of prose (whole pa
 line breaks), merged back when neighbouring sentences of a line get the same kind. Kinds:
   factbox      a URL-encoded line (decoded into `decoded`), the short title line just before one, and
                the lines after the article (lists, "key: value", short labels);
-  navigation   a line of 2-letter language codes ("ua en ru"), a "A | B | C" menu, and the lines
+  navigation   a line of 2-letter language codes ("en fr de"), a "A | B | C" menu, and the lines
                before the article (menus, section lists, bylines);
   duplicate    a line equal to an earlier line (or to the JSONL title), or a line that starts with the
                previous line and continues with a caption (split into duplicate + caption blocks);
   caption      "(photo: ...)", "Photo: ...", short agency credits ("Getty Images");
-  promo        "Read more", "... in pictures", "you can read the article by";
+  promo        "Read more", "... in pictures", "you can read more …";
   boilerplate  cookie, subscribe, copyright and share lines;
   title        a short line without final punctuation at most a few lines before the article;
   article      the article region: the densest contiguous run of prose (>= 8 words ending . ! ? or a
@@ -21,8 +21,8 @@ Briefs: a document is read as a list of briefs when it has 3+ prose paragraphs, 
 subheadings, no paragraph opens with a pronoun or a quotation ("He ...", "“..."), and at least half of
 its paragraphs open with a dated lead sentence ("... on Friday", "last month"). In such a document a
 paragraph starts a new article when the first capitalised word of its opening (its subject, e.g.
-"Israel") appears in none of the three lines before it, unless it opens like a continuation
-("The two leaders also ..."). Known weak spots: one article per document outside briefs (a second
+"Ruritania") appears in none of the three lines before it, unless it opens like a continuation
+("The two ministers also ..."). Known weak spots: one article per document outside briefs (a second
 story on the page is cut off); prose-like comments or footers next to the article join it; briefs
 without dates, or whose subject was named in a neighbouring brief, are not split.
 """
@@ -45,7 +45,7 @@ _PROSE_MIN_WORDS = 8
 _WRAPPED_MIN_WORDS = 6
 _LONG_LINE = 800  # characters
 _SENTENCE_MAX_WORDS = 80
-_KEY_VALUE_MAX_WORDS = 12  # longer lines with a "Label:" lead are prose ("DEAR ABBY: My husband ...")
+_KEY_VALUE_MAX_WORDS = 12  # longer lines with a "Label:" lead are prose ("ASK THE DOCTOR: My son ...")
 _TITLE_REACH = 3  # a title stands at most this many lines before the article
 # Region scores, in tenths of a word: a prose line gains 10 per word.
 _NOISE_COST = 10
@@ -58,7 +58,7 @@ _TITLE_MAX_WORDS = 25
 _BOX_TITLE_MAX_WORDS = 10
 # A paragraph opening with a pronoun or a quotation continues a story: such a document is one article.
 _CONTINUES_DOC = r"^(?:[\"“‘'«„‚»]|(?:He|She|They|It|We|I|His|Her|Their|Its)\b)"
-# Openers that continue the previous paragraph without ruling out briefs ("The two leaders also ...").
+# Openers that continue the previous paragraph without ruling out briefs ("The two ministers also ...").
 _CONTINUES_PARA = (
     r"(?i)^(?:(?:but|and|however|meanwhile|both)\b|(?:\S+\s+){0,5}?(?:also|the two|the pair|the latter|the former)\b)"
 )
