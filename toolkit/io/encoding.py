@@ -313,7 +313,9 @@ def strip_controls(text: str) -> tuple[str, int]:
 
 
 def _strip(text: str, pattern: re.Pattern[str]) -> tuple[str, int]:
-    if pattern.search(text) is None:
+    # Every pattern here matches a subset of one plain character class, which rules out clean text
+    # many times faster than a pattern with lookbehinds can.
+    if _FULL_CONTROLS_RE.search(text) is None:
         return text, 0
     return pattern.subn(lambda m: _CONTROL_MAP[m.group()], text)
 

@@ -333,6 +333,9 @@ def _parse_int(digits: str) -> int | Decimal:
     return int(digits) if len(digits) <= 4000 else Decimal(digits)
 
 
+_JSON = json.JSONDecoder(parse_int=_parse_int)  # one decoder: json.loads with options builds one per call
+
+
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
 
 
@@ -430,7 +433,7 @@ def _read_jsonl(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
         try:
             if depth > limits.max_json_depth:
                 raise RecursionError
-            rec = json.loads(decoded["raw_text"], parse_int=_parse_int)
+            rec = _JSON.decode(decoded["raw_text"])
         except RecursionError:
             units.append(rejected("too_deep", f"JSON nested {depth or 'too'} deep, more than [limits] "
                                   f"max_json_depth = {limits.max_json_depth}", decoded["encoding"]))  # fmt: skip
