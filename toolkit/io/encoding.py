@@ -420,7 +420,8 @@ _UTF8_PAIR = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 MIXED_CODEC = "utf-8+cp1252"
 
 
-def _is_utf8(data: bytes) -> bool:
+def is_utf8(data: bytes) -> bool:
+    """True where the bytes are valid UTF-8 as a whole."""
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
@@ -475,7 +476,7 @@ def _mixed(raw: bytes, first_bad: int) -> Decoded:
                        "re-encode the input as UTF-8")  # fmt: skip
     # Judge the lines that hold the bytes read as cp1252: a few Cyrillic lines in a long UTF-8 file must
     # not hide behind its good lines.
-    lines = [line for line in raw.split(b"\n") if not _is_utf8(line)]
+    lines = [line for line in raw.split(b"\n") if not is_utf8(line)]
     reading = _Reading(b"\n".join(lines).decode(MIXED_CODEC))
     problem = reading.problem()
     if problem is None and _ACCIDENT.search(text):  # "hieß…" is 0xDF 0x85, valid UTF-8 for "hie߅"
@@ -837,4 +838,4 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
 
 __all__ = ["CANDIDATES", "COMPRESSIONS", "MIXED_CODEC", "MOJIBAKE_HINT", "REASONS", "CompressionError", "Decoded",
            "TooLargeError", "compression", "decompress", "open_decompressed", "decode_bytes", "decode_html",
-           "declared_charset", "repair_mojibake", "strip_controls"]  # fmt: skip
+           "declared_charset", "is_utf8", "repair_mojibake", "strip_controls"]  # fmt: skip

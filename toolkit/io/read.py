@@ -46,7 +46,7 @@ import polars as pl
 
 from toolkit.io import webpages
 from toolkit.io.encoding import (
-    COMPRESSIONS, MOJIBAKE_HINT, compression, decode_bytes, decode_html, decompress, open_decompressed,
+    COMPRESSIONS, MOJIBAKE_HINT, compression, decode_bytes, decode_html, decompress, is_utf8, open_decompressed,
     repair_mojibake, strip_controls,
 )  # fmt: skip
 from toolkit.errors import CompressionError, InputError, TooLargeError
@@ -149,7 +149,7 @@ def walk_inputs(
         skip = lambda p, why: skipped.append({"path": _source(p, root, follow=False), "reason": why})  # noqa: E731
         paths = _walk(given, allow_outside, skip)
         for p in paths:
-            problem = None if _is_utf8_name(p) else "not_utf8_path"
+            problem = None if is_utf8(os.fsencode(p)) else "not_utf8_path"
             found.setdefault(p.resolve(), InputFile(p, _source(p, root), _format(p, fmt), problem))
     files = sorted(found.values(), key=lambda f: (f.source, str(f.path)))
     return files, sorted(skipped, key=lambda s: (s["path"], s["reason"]))
@@ -158,14 +158,6 @@ def walk_inputs(
 def discover(inputs: list[Path], root: Path | None = None, fmt: str | None = None) -> list[InputFile]:
     """Input files sorted by source; folders walked recursively, hidden files and folders skipped."""
     return walk_inputs(inputs, root, fmt)[0]
-
-
-def _is_utf8_name(path: Path) -> bool:
-    try:
-        os.fsencode(path).decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _walk(given: Path, allow_outside: bool, skip) -> list[Path]:
@@ -421,9 +413,9 @@ def _read_jsonl(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
                                   f"max_document_bytes = {limits.max_document_bytes:,}", None))  # fmt: skip
             continue
         declared = None
-        if not line.isascii() and not _is_utf8(line):
+        if not line.isascii() and not is_utf8(line):
             if fallback is None:  # detected once, on all such lines together: more evidence than one line
-                fallback = decode_bytes(b"\n".join(x for _, x in lines if not _is_utf8(x))).encoding or ""
+                fallback = decode_bytes(b"\n".join(x for _, x in lines if not is_utf8(x))).encoding or ""
             declared = fallback or None
         decoded = _decoded(_unit(source, f.format, line), line, declared)
         if decoded.get("reason"):
@@ -446,14 +438,6 @@ def _read_jsonl(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
         units.append(_reject(_unit(f.source, f.format, raw, encoding="utf-8"), "empty_text",
                              f"{f.source}: no JSON lines", _excerpt(data)))  # fmt: skip
     return units
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read_parquet(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
