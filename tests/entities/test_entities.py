@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import long_text_path
 from toolkit.entities import mentions as entities
 from toolkit.text import segment
 from toolkit.contract import spans
@@ -336,15 +336,6 @@ def test_a_place_name_used_as_a_surname_is_the_person():
     assert kinds[("a1", "Kennedy")] == ("person", "honorific") and kinds[("a1", "Jordan")][0] == "person"
     assert kinds[("a2", "Kennedy")][0] == "place"
 
-
-@contextmanager
-def long_text_path(long_text: int):
-    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.contract.spans`); 0 sends every text."""
-    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
-    try:
-        yield
-    finally:
-        spans.LONG_TEXT = saved
 
 
 @given(st.lists(texts, min_size=1, max_size=4))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 import polars as pl
 import pytest
 
+from tests.conftest import long_text_path
 from toolkit.entities import mentions as entities
 from toolkit.events import coder as events
 from toolkit.text import segment
@@ -328,15 +328,6 @@ def test_destroying_files_and_sanctioning_as_approval_are_no_coercion():
 def test_the_noun_jails_is_no_arrest():
     assert run(["Chile said the state of Peru's jails was poor."]).filter(pl.col("root_code") == "17").height == 0
 
-
-@contextmanager
-def long_text_path(long_text: int):
-    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.contract.spans`)."""
-    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
-    try:
-        yield
-    finally:
-        spans.LONG_TEXT = saved
 
 
 def test_events_are_the_same_whether_texts_are_sliced_as_short_or_long():

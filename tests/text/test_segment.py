@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import polars as pl
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import long_text_path
 from tests.strategies import document_frames, documents_frame
 from toolkit.contract import spans
 from toolkit.text.clean import clean_documents
@@ -77,15 +77,6 @@ def test_fragments_are_the_non_article_blocks_with_decoded_text(docs):
     for frag, decoded in zip(frags.iter_rows(named=True), other["decoded"], strict=True):
         assert frag["text"] == (decoded if decoded is not None else texts[frag["doc_id"]][frag["start"] : frag["end"]])
 
-
-@contextmanager
-def long_text_path(long_text: int):
-    """Texts longer than `long_text` bytes are sliced through anchors (`toolkit.contract.spans`); 0 sends every text."""
-    saved, spans.LONG_TEXT = spans.LONG_TEXT, long_text
-    try:
-        yield
-    finally:
-        spans.LONG_TEXT = saved
 
 
 @pytest.mark.parametrize("long_text", [0, spans.LONG_TEXT])
