@@ -27,12 +27,12 @@ repair: `toolkit.io.encoding`; HTML extraction and WARC records: `toolkit.io.web
 Web documents: raw_text is the page's main text; title, url (canonical link, else the WARC target
 URI) and published_at come from the page's own metadata, never from the crawl: WARC-Date (capture
 time) is `fetched_at`, and HTTP Last-Modified is ignored (dynamic pages report the serving time).
-A WARC record's source is "<file>#B<byte offset>" and its external_id the WARC-Record-ID.
+A WARC record's source is "<file>#B<byte offset>" (or "<file>#R<n>" in a file compressed as one
+stream, see `_read_warc`) and its external_id the WARC-Record-ID.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -52,6 +52,7 @@ from toolkit.io.encoding import (
 from toolkit.errors import CompressionError, InputError, TooLargeError
 from toolkit.contract.ids import sha256_hex, stable_id
 from toolkit.io.options import FORMATS, Fields, Limits
+from toolkit.io.write import file_entry
 
 EXTENSIONS = {
     ".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet",
@@ -268,20 +269,26 @@ def _file_bytes(f: InputFile, limits: Limits, per_document: bool = False) -> tup
     """
     limit = min(limits.max_file_bytes, limits.max_document_bytes) if per_document else limits.max_file_bytes
     what = "max_document_bytes" if per_document and limit == limits.max_document_bytes else "max_file_bytes"
-    size = f.path.stat().st_size
-    if size > limit:
-        return b"", _oversized(f, size, f"{size:,} bytes, more than [limits] {what} = {limit:,}")
+    stored = _stored_too_large(f, limit, what)
+    if stored:
+        return b"", stored
     raw = f.path.read_bytes()
     try:
         return raw, decompress(raw, compression(f.path), limit)
     except TooLargeError:
-        return raw, _oversized(f, size, f"decompresses to more than [limits] {what} = {limit:,} bytes")
+        return raw, _oversized(f, f"decompresses to more than [limits] {what} = {limit:,} bytes")
     except CompressionError as exc:
         return raw, _reject(_unit(f.source, f.format, raw, encoding=None), "bad_compression",
                             f"{f.source}: {exc}", _excerpt(raw[:64]))  # fmt: skip
 
 
-def _oversized(f: InputFile, size: int, why: str) -> dict:
+def _stored_too_large(f: InputFile, limit: int, what: str) -> dict | None:
+    """A too_large reject when the file as stored is already past `limit` ([limits] `what`), else None."""
+    size = f.path.stat().st_size
+    return _oversized(f, f"{size:,} bytes, more than [limits] {what} = {limit:,}") if size > limit else None
+
+
+def _oversized(f: InputFile, why: str) -> dict:
     """A too_large reject for a whole file, hashed as it streams by rather than read whole."""
     return _reject(_file_unit(f), "too_large", f"{f.source}: {why}; raise the limit in the recipe's [limits] to "
                    "read it", _excerpt(_head(f.path)[:EXCERPT_CHARS]))  # fmt: skip
@@ -289,9 +296,8 @@ def _oversized(f: InputFile, size: int, why: str) -> dict:
 
 def _file_unit(f: InputFile) -> dict:
     """A unit for a whole file rejected unread: its checksum and size, computed in chunks."""
-    with open(f.path, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return {"source": f.source, "format": f.format, "sha256": digest, "n_bytes": f.path.stat().st_size, "encoding": None}
+    entry = file_entry(f.path)
+    return {"source": f.source, "format": f.format, "sha256": entry["sha256"], "n_bytes": entry["bytes"], "encoding": None}
 
 
 def _parse_date(value: object) -> tuple[datetime | None, str | None]:
@@ -442,9 +448,9 @@ def _read_jsonl(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
 
 def _read_parquet(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
     """One unit per row; the row's JSON (as polars encodes it, binary as base64) is its raw bytes."""
-    size = f.path.stat().st_size
-    if size > limits.max_file_bytes:
-        return [_oversized(f, size, f"{size:,} bytes, more than [limits] max_file_bytes = {limits.max_file_bytes:,}")]
+    stored = _stored_too_large(f, limits.max_file_bytes, "max_file_bytes")
+    if stored:
+        return [stored]
     try:
         df = pl.read_parquet(f.path)
         rows_json = (
@@ -455,12 +461,10 @@ def _read_parquet(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
         )
         rows = list(df.iter_rows(named=True))
     except (Exception, pl.exceptions.PanicException) as exc:  # noqa: BLE001 - an unreadable file is a reject
-        data = f.path.read_bytes()
-        return [_reject(_unit(f.source, f.format, data, encoding=None), "malformed_parquet",
-                        f"{f.source}: cannot be read as Parquet ({type(exc).__name__})", _excerpt(data[:64]))]
+        return [_reject(_file_unit(f), "malformed_parquet", f"{f.source}: cannot be read as Parquet "
+                        f"({type(exc).__name__})", _excerpt(_head(f.path)[:64]))]  # fmt: skip
     if df.height == 0:
-        data = f.path.read_bytes()
-        return [_reject(_unit(f.source, f.format, data, encoding="utf-8"), "empty_text",
+        return [_reject({**_file_unit(f), "encoding": "utf-8"}, "empty_text",
                         f"{f.source}: Parquet file has no rows", "")]  # fmt: skip
     units = []
     for n, (row, js) in enumerate(zip(rows, rows_json, strict=True), start=1):
@@ -475,9 +479,9 @@ def _read_warc(f: InputFile, fields: Fields, limits: Limits) -> list[dict]:
     compressed record by record; in a file compressed as one stream records share offsets, and all
     its records are named by their number instead (`#R<n>`), so that no two get the same id.
     """
-    size = f.path.stat().st_size
-    if size > limits.max_file_bytes:
-        return [_oversized(f, size, f"{size:,} bytes, more than [limits] max_file_bytes = {limits.max_file_bytes:,}")]
+    stored = _stored_too_large(f, limits.max_file_bytes, "max_file_bytes")
+    if stored:
+        return [stored]
     records, damage = [], None
     try:
         with open(f.path, "rb") as fh:
