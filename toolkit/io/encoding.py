@@ -683,12 +683,18 @@ class _Reading:
         return None
 
     def fit(self, codec: str) -> float:
-        """Largest share of the accented Latin letters that one language of `codec` uses (1 if none)."""
-        total = sum(self.accented.values())
+        """Share of the accented Latin letters that a language of `codec` uses, each line choosing its
+        best language (1 if none): a file may change language between paragraphs, not inside one."""
         languages = _LANGUAGES.get(codec)
-        if not total or not languages:
+        if not sum(self.accented.values()) or not languages:
             return 1.0
-        return max(sum(n for c, n in self.accented.items() if c in letters) for letters in languages.values()) / total
+        total = explained = 0
+        for line in self.text.split("\n"):
+            letters = [c.lower() for c in line if c.isalpha() and not c.isascii() and _char(c)[0] == "LATIN"]
+            if letters:
+                total += len(letters)
+                explained += max(sum(c in known for c in letters) for known in languages.values())
+        return explained / total if total else 1.0
 
 
 def _sample(raw: bytes) -> tuple[bytes, bool]:
