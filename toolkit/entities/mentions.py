@@ -13,8 +13,7 @@ from typing import Protocol
 
 import polars as pl
 
-from toolkit.entities import people
-from toolkit.entities import resolve
+from toolkit.entities import people, resolve
 from toolkit.vocab.dictionaries import Dictionaries, canonical_key, shipped
 from toolkit.entities.gazetteer import KIND_COUNTRY, country_entity_id, country_gazetteer, geo_attributes
 from toolkit.contract.ids import stable_id

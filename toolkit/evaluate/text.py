@@ -18,8 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from toolkit.text import clean
-from toolkit.text import segment
+from toolkit.text import clean, segment
 from toolkit.contract.ids import sha256_hex, stable_id_py
 from toolkit.io.read import DOCUMENTS_SCHEMA
 

@@ -20,11 +20,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from toolkit.events import actors
-from toolkit.events import clauses
-from toolkit.events import clusters
-from toolkit.events import dates
-from toolkit.events import modality
+from toolkit.events import actors, clauses, clusters, dates, modality
 from toolkit.regex import fast_regex
 from toolkit.vocab.codes import cameo_table
 from toolkit.contract.ids import stable_id

@@ -18,14 +18,11 @@ from pathlib import Path
 import polars as pl
 
 from toolkit import __version__
-from toolkit.text import clean
-from toolkit.text import dedupe
+from toolkit.text import clean, dedupe, language, segment
 from toolkit.entities import mentions as entities
 from toolkit.events import coder as events
-from toolkit.text import language
 from toolkit.publish import package
 from toolkit.io import read
-from toolkit.text import segment
 from toolkit.vocab.dictionaries import load_dictionaries
 from toolkit.pipeline.engine import per_document_engine
 from toolkit.events.patterns import load_patterns
