@@ -1,4 +1,9 @@
-"""Event patterns: the verb and noun phrases coded to CAMEO (toolkit/data/verbs.tsv, plus a recipe's own files).
+"""Event patterns: the verb and noun phrases coded to CAMEO, matched in every sentence.
+
+Two kinds of rows feed one table: the lexicon (`toolkit.events.lexicon`: lemma-level entries of
+toolkit/data/lexicon/*.tsv, expanded into their surface forms), and patterns (toolkit/data/verbs.tsv:
+phrases that are no event, and constructions a head word and its frame cannot say). A recipe's files
+may be of either kind, told apart by their columns.
 
 A pattern is a regular expression (Rust `regex` syntax, matched case-insensitively as whole words) with
 the CAMEO code it codes and the `roles` saying where its actors stand. All patterns of a run are joined
@@ -13,11 +18,13 @@ pattern codes them ("attack helicopters", "peace-keeping force"), and codes noth
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
+from toolkit.events import lexicon
 from toolkit.vocab.codes import cameo_table, read_table, read_text_table
 from toolkit.errors import DictionaryError
 
@@ -66,21 +73,49 @@ def builtin_patterns() -> pl.DataFrame:
     return check_patterns(read_table("verbs.tsv", PATTERN_SCHEMA), "verbs.tsv")
 
 
+TABLE_SCHEMA = {**PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8}
+
+
+def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
+    """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
+    forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(pl.col("head"), pl.col("frame").first())
+    out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
+    return out.select(
+        pattern=pl.struct("head", "frame").map_elements(
+            lambda r: lexicon.display_pattern(r["head"], r["frame"]), return_dtype=pl.Utf8),
+        cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame",
+    )
+
+
+def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
+    """A pattern or lexicon frame, checked, in TABLE_SCHEMA (lexicon rows are told by their `lemma` column)."""
+    if "lemma" in table.columns:
+        return _from_lexicon(lexicon.check_lexicon(table, origin))
+    return check_patterns(table, origin).with_columns(
+        heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8))
+
+
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
-    """A recipe's pattern files (same columns as verbs.tsv), concatenated in order and checked."""
+    """A recipe's pattern and lexicon files, concatenated in order and checked (see the module docstring)."""
     frames = []
     for path in paths:
-        raw = read_text_table(Path(path), "a tab-separated pattern file")
-        frames.append(check_patterns(raw, str(path)))
-    return pl.concat(frames) if frames else pl.DataFrame(schema=PATTERN_SCHEMA)
+        raw = read_text_table(Path(path), "a tab-separated pattern or lexicon file")
+        frames.append(_as_table(raw, str(path)))
+    return pl.concat(frames) if frames else pl.DataFrame(schema=TABLE_SCHEMA)
+
+
+@cache
+def _builtin_table() -> pl.DataFrame:
+    return pl.concat([_as_table(builtin_patterns(), "verbs.tsv"), _from_lexicon(lexicon.builtin_lexicon())])
 
 
 def pattern_table(extra: pl.DataFrame | None = None, *, builtin: bool = True) -> pl.DataFrame:
-    """The patterns of a run, in priority order, numbered by `verb` (user patterns first)."""
-    parts = [] if extra is None else [check_patterns(extra, "patterns=")]
+    """The patterns of a run, in priority order, numbered by `verb`: a recipe's first, then verbs.tsv, then
+    the lexicon. Lexicon rows have `heads` and `frame`; pattern rows have them null."""
+    parts = [] if extra is None else [extra if "heads" in extra.columns else _as_table(extra, "patterns=")]
     if builtin:
-        parts.append(builtin_patterns())
-    table = pl.concat(parts) if parts else pl.DataFrame(schema=PATTERN_SCHEMA)
+        parts.append(_builtin_table())
+    table = pl.concat(parts) if parts else pl.DataFrame(schema=TABLE_SCHEMA)
     return table.with_row_index("verb")
 
 
@@ -106,18 +141,86 @@ def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
     )
 
 
+def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
+    """(article_id, sentence, v_start, v_end, pattern) of the lexicon rows, one per head found: its longest frame.
+
+    The head words of all rows are found in one pass; each head then tries the frames of the rows it
+    belongs to on the text after it (at most 120 characters), and the longest fit wins, at equal length
+    the row listed first.
+    """
+    forms = lex.select("rank", "pattern", "frame", key=pl.col("heads")).explode("key").unique(["key", "rank"])
+    heads = sorted(forms["key"].unique().to_list(), key=lambda h: (-len(h), h))
+    alternation = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
+    found = (
+        sent.select("article_id", "sentence", "start", "s_text",
+                    piece=pl.col("s_text").str.extract_all(rf"(?si).*?\b(?:{alternation})\b"))
+        .filter(pl.col("piece").list.len() > 0)
+        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
+        .explode("piece", "n")
+        .drop_nulls("piece")
+        .with_columns(
+            h_end=pl.col("n"),
+            key=pl.col("piece").str.extract(rf"(?si)\b((?:{alternation}))$", 1),
+        )
+        .with_columns(
+            h_start=pl.col("h_end") - pl.col("key").str.len_chars().cast(pl.Int64),
+            key=pl.col("key").str.to_lowercase().str.replace_all(r"\s+", " "),
+        )
+        .join(forms.lazy(), on="key", how="inner")
+        .with_columns(fit=pl.col("s_text").str.slice(pl.col("h_end"), 120).str.extract(pl.col("frame"), 0))
+        .drop_nulls("fit")
+        .select(
+            "article_id", "sentence", "rank", "pattern",
+            v_start=pl.col("h_start") + pl.col("start"),
+            v_end=pl.col("h_end") + pl.col("start") + pl.col("fit").str.len_chars().cast(pl.Int64),
+        )
+    )
+    return (
+        found.sort(["article_id", "sentence", "v_start", "v_end", "rank"], descending=[False, False, False, True, False])
+        .unique(["article_id", "sentence", "v_start"], keep="first", maintain_order=True)
+    )
+
+
 def matches(sent: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
     """Every non-overlapping pattern match of each sentence: (article_id, sentence, verb, v_start, v_end).
 
     `sent` has article_id, sentence, start (article offset of the sentence) and s_text. The patterns
-    run as a few alternations (one regex would exceed the engine's size limit); matches are then
-    resolved across them: leftmost first, and at one place the pattern listed first. The piece of
-    text before each match gives its character offset, so no byte arithmetic is needed.
+    run as a few alternations (one regex would exceed the engine's size limit), the lexicon as one pass
+    over its head words (`_lexicon_matches`); matches are then resolved across them: leftmost first,
+    and at one place the row listed first. The piece of text before each match gives its character
+    offset, so no byte arithmetic is needed.
     """
     schema = {"article_id": pl.Utf8, "sentence": pl.Int64, "verb": pl.UInt32, "v_start": pl.Int64, "v_end": pl.Int64}
     if table.height == 0:
         return pl.LazyFrame(schema=schema)
     unique = table.unique("pattern", keep="first", maintain_order=True).with_row_index("rank")
+    regex_rows = unique.filter(pl.col("heads").is_null())
+    lex_rows = unique.filter(pl.col("heads").is_not_null())
+    parts = []
+    if regex_rows.height:
+        parts.append(_regex_matches(sent, regex_rows))
+    if lex_rows.height:
+        parts.append(_lexicon_matches(sent, lex_rows))
+    ranked = pl.concat(parts).sort(
+        ["article_id", "sentence", "v_start", "rank", "v_end"], descending=[False, False, False, False, True]
+    )
+    # The furthest end seen before each match in its sentence: rows are sorted by sentence, so one running
+    # max over (sentence number, v_end) packed in an integer stays inside the sentence (a window over
+    # tens of thousands of sentences costs many times more).
+    group = pl.struct("article_id", "sentence").rle_id().cast(pl.Int64)
+    packed = (group * (1 << 32) + pl.col("v_end")).cum_max()
+    seen_end = pl.when(group.shift(1) == group).then(packed.shift(1) - group * (1 << 32))
+    kept = ranked.filter(seen_end.is_null() | (pl.col("v_start") >= seen_end))
+    # Every row sharing the winning pattern's text applies ("left for": visit and host).
+    return (
+        kept.join(table.lazy().select("verb", "pattern"), on="pattern", how="inner")
+        .select(list(schema))
+        .sort("article_id", "sentence", "v_start", "verb")
+    )
+
+
+def _regex_matches(sent: pl.LazyFrame, unique: pl.DataFrame) -> pl.LazyFrame:
+    """(article_id, sentence, v_start, v_end, rank, pattern) of the pattern rows, from a few alternations."""
     chunks: list[list[str]] = [[]]
     used = 0
     for pattern in unique["pattern"]:
@@ -136,19 +239,4 @@ def matches(sent: pl.LazyFrame, table: pl.DataFrame) -> pl.LazyFrame:
             pl.when(pl.col("key").str.contains(rf"^{_wrap(p)}$")).then(pl.lit(p)) for p in unique["pattern"]
         )
     ).drop_nulls("pattern").join(unique.lazy().select("pattern", "rank"), on="pattern")
-    ranked = found.join(owner, on="key", how="inner").sort(
-        ["article_id", "sentence", "v_start", "rank", "v_end"], descending=[False, False, False, False, True]
-    )
-    # The furthest end seen before each match in its sentence: rows are sorted by sentence, so one running
-    # max over (sentence number, v_end) packed in an integer stays inside the sentence (a window over
-    # tens of thousands of sentences costs many times more).
-    group = pl.struct("article_id", "sentence").rle_id().cast(pl.Int64)
-    packed = (group * (1 << 32) + pl.col("v_end")).cum_max()
-    seen_end = pl.when(group.shift(1) == group).then(packed.shift(1) - group * (1 << 32))
-    kept = ranked.filter(seen_end.is_null() | (pl.col("v_start") >= seen_end))
-    # Every row sharing the winning pattern's text applies ("left for": visit and host).
-    return (
-        kept.join(table.lazy().select("verb", "pattern"), on="pattern", how="inner")
-        .select(list(schema))
-        .sort("article_id", "sentence", "v_start", "verb")
-    )
+    return found.join(owner, on="key", how="inner").select("article_id", "sentence", "rank", "pattern", "v_start", "v_end")

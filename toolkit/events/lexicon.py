@@ -1,0 +1,235 @@
+"""The CAMEO lexicon: lemma-level entries (toolkit/data/lexicon/*.tsv) expanded into their surface forms.
+
+A row names an act the way the CAMEO codebook defines it, as a head word and what must follow it:
+
+- `kind`: `verb` (the lemma is inflected: base, -s, past, past participle, -ing; irregular verbs from
+  `IRREGULAR`, British and American spellings of -l verbs) or `noun` (the last word of the lemma is
+  inflected: singular and plural, "air strike" -> "air strikes");
+- `particle`: words right after the head ("out" in "pull out", "down" in "crack down");
+- `object`: what the head must act on, alternatives separated by "/"; up to four words (a determiner,
+  a number, adjectives: "released 20 political prisoners") may come before it. A word ending in "+"
+  also matches its plural ("prisoner+" matches "prisoners");
+- `prep`: the preposition that introduces the other party, alternatives separated by "/" ("with",
+  "on/against"), after the object when there is one;
+- `forms`: for verbs, which forms count (any of `base s ed en ing`, comma-separated; empty: all), so
+  that a verb whose bare form is mostly a noun ("charge") is read only where it is a verb;
+- `cameo_code` and `roles` as in verbs.tsv (see `toolkit.events.patterns`).
+
+Every part after the head is optional in the sense that an empty column asks nothing; a non-empty one
+must be there. One row is one frame; the code expands the rows of all files into thousands of surface
+forms. Matching (`toolkit.events.patterns.matches`) finds the head words in one pass and checks each
+candidate's frames on the text after it: the longest frame that fits wins, and at equal length the row
+listed first.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from toolkit.errors import DictionaryError
+from toolkit.vocab.codes import cameo_table, read_text_table
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
+LEXICON_SCHEMA = {
+    "cameo_code": pl.Utf8, "roles": pl.Utf8, "kind": pl.Utf8, "lemma": pl.Utf8, "particle": pl.Utf8,
+    "object": pl.Utf8, "prep": pl.Utf8, "forms": pl.Utf8, "notes": pl.Utf8,
+}
+FORMS = ("base", "s", "ed", "en", "ing")
+# Words that may stand between a head and its object: a determiner, a number, adjectives, "of".
+_OBJECT_GAP = r"(?:[^\s,;:!?]+\s+){0,4}?"
+
+# English irregular verbs: base -> (past, past participle); several spellings joined by "|".
+IRREGULAR = {
+    "arise": ("arose", "arisen"), "bear": ("bore", "borne|born"), "beat": ("beat", "beaten"),
+    "become": ("became", "become"), "begin": ("began", "begun"), "bid": ("bid", "bid"), "bind": ("bound", "bound"),
+    "blow": ("blew", "blown"), "break": ("broke", "broken"), "bring": ("brought", "brought"),
+    "build": ("built", "built"), "buy": ("bought", "bought"), "cast": ("cast", "cast"), "catch": ("caught", "caught"),
+    "choose": ("chose", "chosen"), "come": ("came", "come"), "cut": ("cut", "cut"), "deal": ("dealt", "dealt"),
+    "do": ("did", "done"), "draw": ("drew", "drawn"), "drive": ("drove", "driven"), "fall": ("fell", "fallen"),
+    "feed": ("fed", "fed"), "fight": ("fought", "fought"), "find": ("found", "found"), "flee": ("fled", "fled"),
+    "fly": ("flew", "flown"), "forbid": ("forbade", "forbidden"), "forgive": ("forgave", "forgiven"),
+    "freeze": ("froze", "frozen"), "get": ("got", "got|gotten"), "give": ("gave", "given"), "go": ("went", "gone"),
+    "hang": ("hanged|hung", "hanged|hung"), "have": ("had", "had"), "hear": ("heard", "heard"),
+    "hide": ("hid", "hidden"), "hit": ("hit", "hit"), "hold": ("held", "held"), "hurt": ("hurt", "hurt"),
+    "keep": ("kept", "kept"), "know": ("knew", "known"), "lay": ("laid", "laid"), "lead": ("led", "led"),
+    "leave": ("left", "left"), "lend": ("lent", "lent"), "let": ("let", "let"), "lose": ("lost", "lost"),
+    "make": ("made", "made"), "meet": ("met", "met"), "mislead": ("misled", "misled"),
+    "overrun": ("overran", "overrun"), "oversee": ("oversaw", "overseen"), "overthrow": ("overthrew", "overthrown"),
+    "override": ("overrode", "overridden"), "pay": ("paid", "paid"), "put": ("put", "put"), "quit": ("quit", "quit"),
+    "rid": ("rid", "rid"), "rise": ("rose", "risen"), "run": ("ran", "run"), "say": ("said", "said"),
+    "see": ("saw", "seen"), "seek": ("sought", "sought"), "sell": ("sold", "sold"), "send": ("sent", "sent"),
+    "set": ("set", "set"), "shake": ("shook", "shaken"), "shed": ("shed", "shed"), "shoot": ("shot", "shot"),
+    "shut": ("shut", "shut"), "sink": ("sank", "sunk"), "slay": ("slew", "slain"), "speak": ("spoke", "spoken"),
+    "spend": ("spent", "spent"), "split": ("split", "split"), "spread": ("spread", "spread"),
+    "stand": ("stood", "stood"), "steal": ("stole", "stolen"), "strike": ("struck", "struck|stricken"),
+    "swear": ("swore", "sworn"), "sweep": ("swept", "swept"), "take": ("took", "taken"), "tear": ("tore", "torn"),
+    "tell": ("told", "told"), "think": ("thought", "thought"), "throw": ("threw", "thrown"),
+    "undertake": ("undertook", "undertaken"), "uphold": ("upheld", "upheld"), "upset": ("upset", "upset"),
+    "wage": ("waged", "waged"), "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"),
+    "withhold": ("withheld", "withheld"), "write": ("wrote", "written"), "wear": ("wore", "worn"),
+}
+# Verbs of two or more syllables stressed on the last, which double their final consonant.
+_DOUBLING = {
+    "abet", "acquit", "admit", "commit", "compel", "confer", "control", "defer", "deter", "embed", "equip",
+    "expel", "impel", "incur", "occur", "omit", "outstrip", "patrol", "permit", "propel", "rebel", "recur",
+    "refer", "regret", "remit", "repel", "submit", "transfer", "transmit", "prefer", "extol", "enrol", "enthral",
+}
+_VOWELS = set("aeiou")
+
+
+def _double(word: str) -> bool:
+    if word in _DOUBLING:
+        return True
+    if len(word) < 3 or word[-1] in "wxy" or word[-1] in _VOWELS:
+        return False
+    # One syllable ending consonant-vowel-consonant ("ban", "stop", "plan"); "jail", "arm" do not double.
+    syllables = len(re.findall(r"[aeiouy]+", word))
+    return syllables == 1 and word[-2] in _VOWELS and word[-3] not in _VOWELS
+
+
+def verb_forms(lemma: str) -> dict[str, list[str]]:
+    """{form: spellings} of a verb lemma; in a lemma of several words only the last is inflected."""
+    *pre, w = lemma.split(" ")
+    lead = " ".join(pre) + " " if pre else ""
+    past, part = IRREGULAR.get(w, ("", ""))
+    if w.endswith(("s", "x", "z", "ch", "sh", "o")):
+        third = w + "es"
+    elif w.endswith("y") and w[-2:-1] not in _VOWELS:
+        third = w[:-1] + "ies"
+    else:
+        third = w + "s"
+    if w.endswith("ie"):
+        ing = w[:-2] + "ying"
+    elif w.endswith("e") and not w.endswith(("ee", "ye", "oe")):
+        ing = w[:-1] + "ing"
+    elif _double(w):
+        ing = w + w[-1] + "ing"
+    else:
+        ing = w + "ing"
+    ings = [ing]
+    if not past:
+        if w.endswith("e"):
+            ed = w + "d"
+        elif w.endswith("y") and w[-2:-1] not in _VOWELS:
+            ed = w[:-1] + "ied"
+        elif _double(w):
+            ed = w + w[-1] + "ed"
+        else:
+            ed = w + "ed"
+        past = part = ed
+    eds = past.split("|")
+    ens = part.split("|")
+    # British doubling of a final -l after one vowel ("travelled", "cancelled"), beside the American form.
+    if not _double(w) and re.search(r"[^aeiou][aeiou]l$", w) and len(re.findall(r"[aeiouy]+", w)) > 1:
+        eds = [*eds, w + "led"]
+        ens = [*ens, w + "led"]
+        ings = [*ings, w + "ling"]
+    forms = {"base": [w], "s": [third], "ed": eds, "en": ens, "ing": ings}
+    return {k: sorted({lead + v for v in vs}) for k, vs in forms.items()}
+
+
+def plural(word: str) -> str:
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in _VOWELS:
+        return word[:-1] + "ies"
+    if word.endswith("man"):
+        return word[:-3] + "men"
+    return word + "s"
+
+
+def noun_forms(lemma: str) -> list[str]:
+    *pre, w = lemma.split(" ")
+    lead = " ".join(pre) + " " if pre else ""
+    return sorted({lead + w, lead + plural(w)})
+
+
+def _words(alternatives: str) -> str:
+    """A "/"-separated column as a regex alternation; "word+" also matches the word's plural."""
+    out = []
+    for alt in alternatives.split("/"):
+        alt = alt.strip()
+        if alt.endswith("+"):
+            alt = alt[:-1]
+            out.append(re.escape(plural(alt.split(" ")[-1]) if " " not in alt else
+                                 " ".join([*alt.split(" ")[:-1], plural(alt.split(" ")[-1])])))
+        out.append(re.escape(alt))
+    alts = sorted(set(out), key=lambda s: (-len(s), s))
+    return "(?:" + "|".join(a.replace(r"\ ", r"\s+") for a in alts) + ")"
+
+
+def frame_regex(particle: str | None, obj: str | None, prep: str | None) -> str:
+    """The regex a head's following text must match (anchored at the head's end; "" asks nothing)."""
+    parts = ["^"]
+    if particle:
+        parts.append(r"\s+" + _words(particle))
+    if obj:
+        parts.append(r"\s+" + _OBJECT_GAP + _words(obj))
+    if prep:
+        parts.append(r"\s+" + _words(prep))
+    return "(?i)" + "".join(parts) + (r"\b" if len(parts) > 1 else "")
+
+
+def check_lexicon(table: pl.DataFrame, origin: str) -> pl.DataFrame:
+    missing = [c for c in ("cameo_code", "roles", "kind", "lemma") if c not in table.columns]
+    if missing:
+        raise DictionaryError(f"{origin}: columns {missing} are missing; expected {list(LEXICON_SCHEMA)}")
+    table = table.select(
+        pl.col(c).cast(t) if c in table.columns else pl.lit(None, dtype=t).alias(c) for c, t in LEXICON_SCHEMA.items()
+    )
+    from toolkit.events.patterns import NO_EVENT, ROLES
+
+    known = pl.col("cameo_code").is_in(cameo_table()["cameo_code"].implode()) | (pl.col("cameo_code") == NO_EVENT)
+    bad = table.with_row_index("row", offset=2).filter(
+        ~known.fill_null(False) | ~pl.col("roles").is_in(ROLES).fill_null(False)
+        | ~pl.col("kind").is_in(["verb", "noun"]).fill_null(False) | pl.col("lemma").is_null()
+    )
+    if bad.height:
+        r = bad.row(0, named=True)
+        raise DictionaryError(
+            f"{origin}: line {r['row']} ({r['lemma']!r}): needs a known cameo_code, roles in {ROLES}, "
+            f"kind verb or noun and a lemma"
+        )
+    bad_forms = table.filter(
+        pl.col("forms").is_not_null()
+        & pl.col("forms").str.split(",").list.eval(pl.element().str.strip_chars().is_in(FORMS).not_()).list.any()
+    )
+    if bad_forms.height:
+        raise DictionaryError(f"{origin}: forms must be among {FORMS}: {bad_forms['forms'].to_list()[:3]}")
+    return table
+
+
+@cache
+def builtin_lexicon() -> pl.DataFrame:
+    """Every toolkit/data/lexicon/*.tsv, in file-name order, checked."""
+    frames = [check_lexicon(read_text_table(p, "a lexicon file"), p.name) for p in sorted(LEXICON_DIR.glob("*.tsv"))]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=LEXICON_SCHEMA)
+
+
+def expand(table: pl.DataFrame) -> pl.DataFrame:
+    """(entry, head, frame): every surface form of each lexicon row's head with the row's frame regex.
+
+    `entry` is the row's position in `table`; `head` is lower-case.
+    """
+    rows = []
+    for i, r in enumerate(table.iter_rows(named=True)):
+        lemma = r["lemma"].strip().lower()
+        if r["kind"] == "verb":
+            forms = verb_forms(lemma)
+            wanted = [f.strip() for f in r["forms"].split(",")] if r["forms"] else FORMS
+            heads = sorted({h for f in wanted for h in forms[f]})
+        else:
+            heads = noun_forms(lemma)
+        frame = frame_regex(r["particle"], r["object"], r["prep"])
+        rows.extend((i, h, frame) for h in heads)
+    return pl.DataFrame(rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8}, orient="row")
+
+
+def display_pattern(heads: list[str], frame: str) -> str:
+    """One regex equivalent to a row's heads plus its frame, for reading (verb_table) and checking."""
+    head = "(?:" + "|".join(re.escape(h) for h in sorted(heads, key=lambda s: (-len(s), s))) + ")"
+    return head + frame.removeprefix("(?i)").removeprefix("^")
