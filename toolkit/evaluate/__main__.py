@@ -14,6 +14,9 @@ MEASUREMENTS = {
     "language": lambda shared: shared,
     "ner": lambda shared: [str(shared / "dev" / "conll2003" / "conllpp_dev.txt")],
     "events": lambda shared: ["--shared", str(shared)],
+    "stories": lambda shared: ["--shared", str(shared)],
+    "plover": lambda shared: ["--shared", str(shared)],
+    "case": lambda shared: ["--shared", str(shared)],
 }
 
 
