@@ -219,9 +219,10 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
     for i, r in enumerate(table.iter_rows(named=True)):
         lemma = r["lemma"].strip().lower()
         if r["kind"] == "verb":
-            forms = verb_forms(lemma)
             wanted = [f.strip() for f in r["forms"].split(",")] if r["forms"] else FORMS
-            heads = sorted({h for f in wanted for h in forms[f]})
+            # An -ize verb is also spelt -ise ("criticize", "criticise").
+            spellings = [lemma, lemma[:-3] + "ise"] if lemma.endswith("ize") else [lemma]
+            heads = sorted({h for sp in spellings for f in wanted for h in verb_forms(sp)[f]})
         else:
             heads = noun_forms(lemma)
         frame = frame_regex(r["particle"], r["object"], r["prep"])
