@@ -3,6 +3,7 @@
 The stage joins focused parts, each documented in its module:
 - `toolkit.events.patterns`: verb and noun patterns (toolkit/data/verbs.tsv plus a recipe's files) matched in
   one regex pass per sentence;
+- `toolkit.events.pronouns`: subject pronouns ("he", "it", "they") as mentions of the actor they stand for;
 - `toolkit.events.actors`: source and target from the mentions around each match (compound actors, passive
   voice, roles of the pattern), with CAMEO actor codes;
 - `toolkit.events.modality`: asserted / negated / hypothetical / future, and who the text says reported it;
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from toolkit.events import actors, clauses, clusters, dates, modality
+from toolkit.events import actors, clauses, clusters, dates, modality, pronouns
 from toolkit.regex import fast_regex
 from toolkit.vocab.codes import cameo_table
 from toolkit.contract.ids import stable_id
@@ -141,7 +142,10 @@ def events(
     table = pattern_table(patterns, builtin=builtin_patterns)
     # Both frames are read by every part below: cached, they are computed once per collect (and the
     # optimiser does not have to find the shared subplans itself, which costs seconds on this graph).
-    mentioned = _mention_frame(mentions_lf).cache()
+    named = _mention_frame(mentions_lf).cache()
+    # Subject pronouns stand for the last compatible actor (`toolkit.events.pronouns`).
+    said = pronouns.mentions(articles_lf, sentences_lf, named)
+    mentioned = pl.concat([named, said.select(named.collect_schema().names())]).cache()
     # `_sid` numbers the sentences: one integer key is much cheaper to join and window on than two.
     sent = (
         _sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid").cache()
