@@ -33,10 +33,13 @@ def test_passive_voice_with_an_agent_swaps_source_and_target():
     assert codes_of(run(["Ukraine was attacked by Russia."])) == [("RUS", "UKR", "190")]
 
 
-def test_a_pronoun_subject_is_not_resolved_to_an_earlier_country():
-    assert run(["Israel struck targets near Damascus in Syria as it accused Turkey of meddling."]).filter(
+def test_a_pronoun_subject_stands_for_the_subject_before_it_not_a_place_after_a_preposition():
+    accusations = run(["Israel struck targets near Damascus in Syria as it accused Turkey of meddling."]).filter(
         pl.col("cameo_code").str.starts_with("112")
-    ).height == 0
+    )
+    assert codes_of(accusations) == [("ISR", "TUR", "112")]
+    assert codes_of(run(["Chile closed its border. Later it accused Peru of smuggling."]).filter(
+        pl.col("cameo_code").str.starts_with("112"))) == [("CHL", "PER", "112")]
     row = one("Russia said it had shot down Ukrainian drones.")
     assert (row["source_code"], row["target_code"], row["cameo_code"]) == ("RUS", "UKR", "190")
 

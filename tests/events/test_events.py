@@ -84,9 +84,9 @@ def test_target_in_a_later_phrase_is_not_the_recipient():
 
 
 def test_actor_in_another_clause_is_not_the_source():
-    assert run(["Israel struck Syria, declaring the strikes a warning as it accused Turkey of meddling."]).filter(
-        pl.col("cameo_code") == "112"
-    ).height == 0
+    # Syria, the object of the first clause, is not who "it" stands for: the subject, Israel, is.
+    found = run(["Israel struck Syria, declaring the strikes a warning as it accused Turkey of meddling."])
+    assert found.filter(pl.col("cameo_code") == "112").select("source_code", "target_code").rows() == [("ISR", "TUR")]
 
 
 def test_codes_quad_class_and_goldstein_come_from_the_code_table():

@@ -55,6 +55,15 @@ _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p
 _PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
 _SPEAKER_PRONOUN = r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
 _QUOTES = r"[\[\]()\"“”‘’']"
+# Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
+# mediation of X" name a mediator or sponsor, not the target.
+_MEDIATOR = (
+    r"(?i)(?:\b(?:brokered|mediated|facilitated|sponsored|arranged|hosted|chaired)\s+by|\bon\s+behalf\s+of"
+    r"|\b(?:with|through|under)\s+the\s+(?:mediation|auspices|help|support)\s+of)\s+(?:the\s+)?$"
+)
+# A name in parentheses repeats or credits ("the United Nations (UN)", "(AP)"), and a name opening a
+# sentence before a dash is a dateline or agency credit ("AP - …"): neither is an actor of the sentence.
+_DATELINE_AFTER = r"^\s*(?:-{1,2}|–|—)\s"
 
 
 def actor_code() -> pl.Expr:
@@ -74,6 +83,7 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
     attacked Y", Ukraine is the object of the first act and Russia the subject of the second.
     """
     s = sent.select("_sid", s_begin="start", s_text="s_text")
+    ments = _without_credits(ments, s)
     gap = pl.col("s_text").str.slice(
         pl.col("prev_end") - pl.col("s_begin"), (pl.col("start") - pl.col("prev_end")).clip(lower_bound=0)
     )
@@ -140,6 +150,19 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
             members=pl.struct(id="entity_id", code="code", start="start", kind="kind", headless="_headless"),
         )
         .drop("grp")
+    )
+
+
+def _without_credits(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
+    """`ments` without names in parentheses and sentence-opening datelines (see `_DATELINE_AFTER`)."""
+    at = pl.col("start") - pl.col("s_begin")
+    upto = pl.col("end") - pl.col("s_begin")
+    bracketed = (pl.col("s_text").str.slice(at - 1, 1) == "(") & (pl.col("s_text").str.slice(upto, 1) == ")")
+    dateline = (at == 0) & pl.col("s_text").str.slice(upto, 5).str.contains(_DATELINE_AFTER)
+    return (
+        ments.join(s, on="_sid", how="inner", maintain_order="left")
+        .filter(~(bracketed.fill_null(False) | dateline.fill_null(False)))
+        .drop("s_begin", "s_text")
     )
 
 
@@ -282,7 +305,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     inside = pl.col("a1_start") <= pl.col("v_end")
     m = m.with_columns(
         _by=by_words.is_not_null(), _by_noun=(by_words.str.len_chars() > 0).fill_null(False)
-    ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by"))))
+    ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by")) | after.str.contains(_MEDIATOR)))
     passive_voice = between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_PASSIVE_AUX)
     # "by" right after the verb is its agent ("attacked by X"); after a noun ("condemned an attack by X")
     # it names the noun's agent, which is what the act is aimed at: the target.
@@ -332,6 +355,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         # An actor acting on itself is a misreading (in a pair every member acts on every other; otherwise
         # the object found is the subject's own entity, "Eriadori … a visit to Eriador"): dropped.
         .filter((pl.col("source_id") != pl.col("target_id")).fill_null(True))
+        # Two mentions of one actor ("Moscow" and "Russia", two Ruritanian ministers) are no dyad either.
+        .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
         # A source without an actor code (a name no dictionary codes) makes no event; it still held the
         # subject's place above, so the act is not given to an actor further away.
         .filter(pl.col("source_code").is_not_null())
