@@ -10,7 +10,8 @@ A row names an act the way the CAMEO codebook defines it, as a head word and wha
   a number, adjectives: "released 20 political prisoners") may come before it. A word ending in "+"
   also matches its plural ("prisoner+" matches "prisoners");
 - `prep`: the preposition that introduces the other party, alternatives separated by "/" ("with",
-  "on/against"), after the object when there is one;
+  "on/against"), after the object when there is one; a leading "* " lets up to four words (often the
+  target itself) come first: "* with" reads "charged two men with", "* of" reads "accused Syldavia of";
 - `forms`: for verbs, which forms count (any of `base s ed en ing`, comma-separated; empty: all), so
   that a verb whose bare form is mostly a noun ("charge") is read only where it is a verb;
 - `cameo_code` and `roles` as in verbs.tsv (see `toolkit.events.patterns`).
@@ -170,7 +171,8 @@ def frame_regex(particle: str | None, obj: str | None, prep: str | None) -> str:
     if obj:
         parts.append(r"\s+" + _OBJECT_GAP + _words(obj))
     if prep:
-        parts.append(r"\s+" + _words(prep))
+        gap = prep.startswith("*")
+        parts.append(r"\s+" + (_OBJECT_GAP if gap else "") + _words(prep.removeprefix("*").strip()))
     return "(?i)" + "".join(parts) + (r"\b" if len(parts) > 1 else "")
 
 
