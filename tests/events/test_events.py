@@ -44,15 +44,15 @@ SEED_LIKE = [
         ("North Korea recently provided Russia with a shipment of weapons.", "072", "PRK", "RUS", "asserted"),
         ("Turkey accused Greece of spying.", "1125", "TUR", "GRC", "asserted"),
         ("Turkey accused Greece.", "112", "TUR", "GRC", "asserted"),
-        ("The Russian defence minister travelled to North Korea.", "042", "RUS", "PRK", "asserted"),
-        ("Egypt hosted Qatari negotiators.", "043", "EGY", "QAT", "asserted"),
+        ("The Russian defence minister travelled to North Korea.", "042", "RUSMIL", "PRK", "asserted"),
+        ("Egypt hosted Qatari negotiators.", "043", "EGY", "QATGOV", "asserted"),
         ("Germany sent humanitarian aid to Sudan.", "073", "DEU", "SDN", "asserted"),
         # The subject of "launched" is the attacker of the noun's object, however far apart they are.
         ("Iran launched a swarm of drones in a night-time attack on Israel, wounding two people.", "195", "IRN",
          "ISR", "asserted"),
         ("Turkey carried out a series of raids on Syria on Tuesday.", "190", "TUR", "SYR", "asserted"),
         # The agent after "by" of a noun is what the act is aimed at.
-        ("Egypt condemned an attack by Israeli troops.", "111", "EGY", "ISR", "asserted"),
+        ("Egypt condemned an attack by Israeli troops.", "111", "EGY", "ISRMIL", "asserted"),
 ]
 
 
@@ -204,7 +204,7 @@ def test_a_passive_without_an_agent_names_no_source():
 def test_demand_as_the_noun_of_economics_is_not_a_demand():
     assert run(["China grew on domestic demand.", "Slowing demand in Japan hurt Korea."]).height == 0
     assert one("Iran demanded an apology from Britain.")["cameo_code"] == "100"
-    assert one("Russia demands the return of diplomats from Poland.")["target_code"] == "POL"
+    assert one("Russia demands the return of diplomats from Poland.")["target_code"] == "POLGOV"
 
 
 def test_thanks_to_is_not_praise():
@@ -295,7 +295,7 @@ def test_an_attack_on_plans_is_verbal_criticism_not_force():
 
 def test_an_attack_in_a_scene_of_force_stays_force():
     row = one("Chilean troops attacked the border posts overnight, killing two guards.")
-    assert (row["cameo_code"], row["source_code"]) == ("190", "CHL")
+    assert (row["cameo_code"], row["source_code"]) == ("190", "CHLMIL")
 
 
 def test_a_raid_or_bombardment_without_force_is_no_event():

@@ -101,7 +101,9 @@ def test_events_hold_their_properties_under_any_article_order(arts, rng):
         text = by_id[row["article_id"]]
         assert text[row["start"] : row["end"]] == row["text"]
         assert row["start"] <= row["trigger_start"] < row["trigger_end"] <= row["end"]
-        assert row["source_code"] is not None and row["source_id"] != row["target_id"]
+        # No actor acts on itself: not one entity, and not one code (collective actors have no entity).
+        assert row["source_code"] is not None and row["source_code"] != row["target_code"]
+        assert row["source_id"] is None or row["source_id"] != row["target_id"]
         assert (row["event_date"] is None) == (row["date_precision"] == "none")
         assert row["event_date_end"] is None or row["event_date_end"] >= row["event_date"]
     assert set(found["modality"]) <= {"asserted", "negated", "hypothetical", "future"}

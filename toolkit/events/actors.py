@@ -187,11 +187,18 @@ def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(
             _prev_end=pl.when(same_prev).then(pl.col("end").shift(1)),
             _prev_country=pl.when(same_prev).then(pl.col("country_code").shift(1)),
+            _prev_kind=pl.when(same_prev).then(pl.col("kind").shift(1)),
         )
         .with_columns(
             _joined=gap.str.contains(r"^ +$")
             | ((pl.col("country_code") == pl.col("_prev_country")) & gap.str.contains(_TITLE_GAP) & ~acts
+               # A collective noun is joined only across spaces: lower-case words before it are a verb
+               # as often as a title ("Ruritania expelled diplomats").
+               & (pl.col("kind") != "group") & (pl.col("_prev_kind") != "group").fill_null(True)
                & ~gap.str.contains(r"\b(?:and|or|nor)\b")).fill_null(False)
+            # "officials in Ruritania", "the army of Syldavia": the collective and its country are one actor.
+            | ((pl.col("country_code") == pl.col("_prev_country")) & (pl.col("_prev_kind") == "group")
+               & gap.str.contains(r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$")).fill_null(False)
         )
         # A sentence's first mention always opens a slot, so one running count numbers slots corpus-wide.
         .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum())
@@ -201,7 +208,7 @@ def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
         .group_by("_slot", maintain_order=True)
         .agg(pl.all().first(), _span_start=pl.col("start").min(), _span_end=pl.col("end").max())
         .with_columns(start=pl.col("_span_start"), end=pl.col("_span_end"))
-        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_joined")
+        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_prev_kind", "_joined")
     )
 
 
@@ -362,7 +369,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .filter(pl.col("source_code").is_not_null())
         # An act without a target adds nothing where the same source has the same act with a target in
         # the sentence (one phrase coded both ways, "renewed ties" forward and as a pair).
-        .filter(pl.col("target_id").is_not_null()
-                | ~pl.col("target_id").is_not_null().any().over("_sid", "cameo_code", "source_id"))
+        .filter(pl.col("_tgt").is_not_null()
+                | ~pl.col("_tgt").is_not_null().any().over("_sid", "cameo_code", "source_id", "source_code"))
         .drop("_src", "_tgt", "_role", "_by", "_by_noun", "_prev_end", "_next_start", "_inherit", "_and_len")
     )

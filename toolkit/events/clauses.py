@@ -150,5 +150,5 @@ def lacks_needed_target() -> pl.Expr:
     return (
         pl.col("cameo_code").str.contains(TARGET_NEEDED)
         & pl.col("roles").is_in(["forward", "reverse", "passive"])
-        & pl.col("target_id").is_null()
+        & pl.col("target_id").is_null() & pl.col("target_code").is_null()
     )

@@ -3,6 +3,7 @@
 The stage joins focused parts, each documented in its module:
 - `toolkit.events.patterns`: verb and noun patterns (toolkit/data/verbs.tsv plus a recipe's files) matched in
   one regex pass per sentence;
+- `toolkit.events.collectives`: actors named by a common noun ("police", "Iraqi troops") with role and country;
 - `toolkit.events.pronouns`: subject pronouns ("he", "it", "they") as mentions of the actor they stand for;
 - `toolkit.events.actors`: source and target from the mentions around each match (compound actors, passive
   voice, roles of the pattern), with CAMEO actor codes;
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from toolkit.events import actors, clauses, clusters, dates, modality, pronouns
+from toolkit.events import actors, clauses, clusters, collectives, dates, modality, pronouns
 from toolkit.regex import fast_regex
 from toolkit.vocab.codes import cameo_table
 from toolkit.contract.ids import stable_id
@@ -112,6 +113,20 @@ def _mention_frame(mentions_lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _in_sentences(frame: pl.LazyFrame, sentences_lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """`frame` (article_id, start, …) with the number of the sentence each row starts in, as `columns`."""
+    spans = sentences_lf.select(
+        "article_id", pl.col("sentence").cast(pl.Int64), s_start=pl.col("start").cast(pl.Int64)
+    ).sort("article_id", "s_start")
+    return (
+        frame.sort("article_id", "start")
+        .join_asof(spans, left_on="start", right_on="s_start", by="article_id", strategy="backward",
+                   check_sortedness=False)
+        .drop_nulls("sentence")
+        .select(columns)
+    )
+
+
 def _locations(sent: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """(article_id, sentence, location_id): the first place, else country, introduced by in/at/near."""
     before = pl.col("s_text").str.slice(0, pl.col("m_start") - pl.col("start")).str.slice(-60)
@@ -143,9 +158,12 @@ def events(
     # Both frames are read by every part below: cached, they are computed once per collect (and the
     # optimiser does not have to find the shared subplans itself, which costs seconds on this graph).
     named = _mention_frame(mentions_lf).cache()
-    # Subject pronouns stand for the last compatible actor (`toolkit.events.pronouns`).
-    said = pronouns.mentions(articles_lf, sentences_lf, named)
-    mentioned = pl.concat([named, said.select(named.collect_schema().names())]).cache()
+    columns = named.collect_schema().names()
+    # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named
+    # mentions (`toolkit.events.collectives`, `toolkit.events.pronouns`).
+    with_groups = pl.concat([named, _in_sentences(collectives.mentions(articles_lf, named), sentences_lf, columns)]).cache()
+    said = _in_sentences(pronouns.mentions(articles_lf, with_groups), sentences_lf, columns)
+    mentioned = pl.concat([with_groups, said]).cache()
     # `_sid` numbers the sentences: one integer key is much cheaper to join and window on than two.
     sent = (
         _sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid").cache()

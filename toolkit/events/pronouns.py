@@ -4,7 +4,8 @@ A pronoun counts only where it starts a clause (the start of a sentence, after a
 conjunction, a speech verb or "that"): there it is the subject of what follows. It stands for the
 nearest mention in subject position before it in the article (see `_SUBJECT_POSITION`: in "Ruritania
 struck Syldavia as it accused …" it is Ruritania), at most `MAX_DISTANCE` characters back, of a
-compatible kind: "he" and "she" a person; "it" and "they" a country or an organisation. "It" before a
+compatible kind: "he" and "she" a person; "it" and "they" a country, an organisation or a collective actor
+(`toolkit.events.collectives`). "It" before a
 copula or a weather/time word ("it is", "it was", "it's") is an expletive and stands for nothing.
 The pronoun becomes a mention of that entity with the pronoun's own offsets; when the nearest
 compatible mention has no actor code, neither has the pronoun, and no event takes a more distant
@@ -28,11 +29,14 @@ _EXPLETIVE = r"^\s*(?:is|was|'s|’s|seems|seemed|appears|appeared|remains|remai
 # capitalised words (titles, other names) before it. An object ("struck Syria") or a name after a
 # preposition ("in Syria") is not.
 _SUBJECT_POSITION = r"(?:[.!?;:,\n\"“]\s*|\b(?i:and|but|that|said|says)\s+)(?:(?i:the|a|an)\s+)?(?:\p{Lu}[\p{L}'’.-]*\s+)*$"
-_KINDS = {"he": ["person"], "she": ["person"], "it": ["country", "organisation"], "they": ["country", "organisation"]}
+_KINDS = {
+    "he": ["person"], "she": ["person"], "it": ["country", "organisation", "group"],
+    "they": ["country", "organisation", "group"],
+}
 
 
-def mentions(articles_lf: pl.LazyFrame, sentences_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
-    """Pronoun mentions with the columns of `ments` (article_id, sentence, entity_id, start, end, …, code)."""
+def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
+    """Pronoun mentions with the columns of `ments` but `sentence` (article_id, entity_id, start, end, …, code)."""
     found = (
         articles_lf.select("article_id", piece=pl.col("text").str.extract_all(rf"(?s).*?{_CLAUSE_OPENING}{_PRONOUN}\b"))
         .filter(pl.col("piece").list.len() > 0)
@@ -72,14 +76,4 @@ def mentions(articles_lf: pl.LazyFrame, sentences_lf: pl.LazyFrame, ments: pl.La
             .filter((pl.col("start") - pl.col("a_end")) <= MAX_DISTANCE)
             .drop("a_end", "word")
         )
-    spans = sentences_lf.select(
-        "article_id", pl.col("sentence").cast(pl.Int64), s_start=pl.col("start").cast(pl.Int64)
-    ).sort("article_id", "s_start")
-    return (
-        pl.concat(resolved)
-        .sort("article_id", "start")
-        .join_asof(spans, left_on="start", right_on="s_start", by="article_id", strategy="backward",
-                   check_sortedness=False)
-        .drop("s_start")
-        .drop_nulls("sentence")
-    )
+    return pl.concat(resolved)

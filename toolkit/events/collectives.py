@@ -1,0 +1,121 @@
+"""Collective actors named by a common noun: "police", "protesters", "Iraqi troops", "the government".
+
+News names most of its actors this way, and CAMEO codes them by role (toolkit/data/group_nouns.tsv:
+noun, CAMEO role code) and country. The country is, in order:
+- a country or nation adjective right before the noun ("Iraqi police", "Ruritania's army");
+- a country or place right after "of", "in" or "from" ("police in Strelsau", "the army of Syldavia");
+- the country the article names most often (its places counting for their country), which is where
+  a story's unqualified police, courts and protesters act;
+- none: the actor has no code; like an uncoded name it holds its place as subject or object, and
+  makes no event.
+A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's, and a noun
+before a lower-case noun it modifies ("police station", "army base") names no actor. Collective
+mentions have kind `group` and no entity: events they take part in have the code and a null id.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from toolkit.events import clauses
+from toolkit.events.lexicon import noun_forms
+from toolkit.vocab.codes import read_table
+
+KIND = "group"
+_SCHEMA = {"noun": pl.Utf8, "role_code": pl.Utf8, "notes": pl.Utf8}
+_OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
+# Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
+# at most two lower-case words ("Ruritanian defence minister", "Syldavia's security forces"); a bare
+# name before lower-case words is a subject before its verb ("Ruritania expelled diplomats").
+_ADJACENT = r"^\s+$"
+_MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
+
+
+@cache
+def group_nouns() -> pl.DataFrame:
+    """(form, role_code): every singular and plural form of toolkit/data/group_nouns.tsv, lower-case."""
+    table = read_table("group_nouns.tsv", _SCHEMA)
+    rows = {}
+    for noun, role, _ in table.iter_rows():
+        forms = [noun] if noun.endswith(("s", "men", "police", "military", "army", "authorities")) else noun_forms(noun)
+        for form in forms:
+            rows.setdefault(form.lower(), role)
+    return pl.DataFrame({"form": list(rows), "role_code": list(rows.values())})
+
+
+def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
+    """Collective mentions in the columns of `ments` (which has article_id, sentence, start, end, kind, code …)."""
+    table = group_nouns()
+    alternation = "|".join(
+        f.replace(" ", r"\s+") for f in sorted(table["form"].to_list(), key=lambda s: (-len(s), s))
+    )
+    texts = articles_lf.select("article_id", "text")
+    hits = (
+        articles_lf.select("article_id", piece=pl.col("text").str.extract_all(rf"(?si).*?\b(?:{alternation})\b"))
+        .filter(pl.col("piece").list.len() > 0)
+        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
+        .explode("piece", "n")
+        .drop_nulls("piece")
+        .with_columns(form=pl.col("piece").str.extract(rf"(?si)\b((?:{alternation}))$", 1))
+        .select(
+            "article_id", end="n", start=pl.col("n") - pl.col("form").str.len_chars().cast(pl.Int64),
+            form=pl.col("form").str.to_lowercase().str.replace_all(r"\s+", " "),
+        )
+        .join(table.lazy(), on="form", how="inner")
+        .sort("article_id", "start")
+    )
+    named = ments.select("article_id", "start", "end", "kind", "country_code", "demonym").sort("article_id", "start")
+    # Inside (or overlapping) a named mention: the name's.
+    hits = (
+        hits.join_asof(named.select("article_id", m_start="start", m_end="end"), left_on="start", right_on="m_start",
+                       by="article_id", strategy="backward", check_sortedness=False)
+        .filter(pl.col("m_end").is_null() | (pl.col("m_end") <= pl.col("start")))
+        .drop("m_start", "m_end")
+        .join_asof(named.select("article_id", n_start="start"), left_on="start", right_on="n_start",
+                   by="article_id", strategy="forward", check_sortedness=False)
+        .filter(pl.col("n_start").is_null() | (pl.col("n_start") >= pl.col("end")))
+        .drop("n_start")
+        .join(texts, on="article_id", how="inner")
+    )
+    # A modifier of a lower-case noun names no actor ("police station"), unless a trigger follows it.
+    hits = hits.filter(
+        ~clauses.modifies_noun(pl.col("text"), pl.lit(0), pl.col("end"), pl.lit(None, dtype=pl.Int64), pl.lit(True))
+    )
+    places = named.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
+    before = places.select(
+        "article_id", b_end="end", b_country="country_code", b_adjective=pl.col("demonym").fill_null(False)
+    ).sort("article_id", "b_end")
+    after = places.select("article_id", a_start="start", a_country="country_code")
+    dominant = (
+        places.group_by("article_id", "country_code")
+        .agg(n=pl.len(), first=pl.col("start").min())
+        .sort("article_id", "n", "first", descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .agg(d_country=pl.col("country_code").first())
+    )
+    gap_before = pl.col("text").str.slice(pl.col("b_end"), (pl.col("start") - pl.col("b_end")).clip(lower_bound=0))
+    gap_after = pl.col("text").str.slice(pl.col("end"), (pl.col("a_start") - pl.col("end")).clip(lower_bound=0))
+    country = pl.coalesce(
+        pl.when(gap_before.str.contains(_ADJACENT)
+                | (gap_before.str.contains(_MODIFIED) & (pl.col("b_adjective") | gap_before.str.contains("^['’]s")))
+                ).then(pl.col("b_country")),
+        pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
+        pl.col("d_country"),
+    )
+    return (
+        hits.sort("article_id", "start")
+        .join_asof(before, left_on="start", right_on="b_end", by="article_id", strategy="backward",
+                   check_sortedness=False)
+        .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
+                   strategy="forward", check_sortedness=False)
+        .join(dominant, on="article_id", how="left")
+        .with_columns(country_code=country)
+        .select(
+            "article_id", "start", "end", "role_code", "country_code",
+            entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),
+            demonym=pl.lit(False),
+            code=pl.concat_str([pl.col("country_code"), pl.col("role_code")]),
+        )
+    )
