@@ -173,10 +173,34 @@ def score(gold_rows: pl.DataFrame, coded: pl.DataFrame) -> dict:
     }
 
 
+def _print_errors(shared: Path, rows: pl.DataFrame, coded: pl.DataFrame) -> None:
+    """Per story: gold events (trigger, dyad, code, modality) then the coded ones, marked found or not."""
+    key = pl.concat_str("corpus", "file", "doc", separator="/")
+    for (doc,), g in rows.with_columns(k=key).group_by("k", maintain_order=True):
+        corpus, file, d = doc.split("/")
+        text = story(shared, corpus, file, d)
+        got = coded.filter(pl.col("id") == doc)
+        got_keys = Counter((actor_key(s), actor_key(t), c[:2]) for s, t, c in
+                           got.select("source_code", "target_code", "cameo_code").iter_rows())
+        print(f"\n## {doc}")
+        for r in g.filter(pl.col("cameo_code") != NO_EVENT).iter_rows(named=True):
+            k = (actor_key(r["source"]), actor_key(r["target"]), r["cameo_code"][:2])
+            hit = got_keys[k] > 0
+            got_keys[k] -= hit
+            print(f"  gold {'+' if hit else '-'} {r['cameo_code']:>5} {r['source'] or '':>9} -> {r['target'] or '':<9} "
+                  f"{r['modality']:<12} {text[r['start']:r['end']]!r}")
+        for r in got.iter_rows(named=True):
+            trig = text[r["trigger_start"]:r["trigger_end"]] if r["trigger_start"] is not None else ""
+            print(f"  coded  {r['cameo_code']:>5} {r['source_code'] or '':>9} -> {r['target_code'] or '':<9} "
+                  f"{r['modality']:<12} {trig!r}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
     parser.add_argument("--json", action="store_true", help="print the scores as JSON")
+    parser.add_argument("--errors", action="store_true",
+                        help="print each story's gold and coded events side by side (for developers; printed only)")
     parser.add_argument("--show", nargs=2, metavar=("CORPUS", "DOC"), help="print one story with offsets")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
@@ -200,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     _, coded = code(shared, rows)
     result = score(rows, coded)
+    if args.errors:
+        _print_errors(shared, rows, coded)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

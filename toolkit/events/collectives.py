@@ -19,7 +19,7 @@ from functools import cache
 
 import polars as pl
 
-from toolkit.events import clauses
+from toolkit.events import clauses, lexicon
 from toolkit.events.lexicon import noun_forms
 from toolkit.vocab.codes import read_table
 
@@ -48,23 +48,16 @@ def group_nouns() -> pl.DataFrame:
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """Collective mentions in the columns of `ments` (which has article_id, sentence, start, end, kind, code …)."""
     table = group_nouns()
-    alternation = "|".join(
-        f.replace(" ", r"\s+") for f in sorted(table["form"].to_list(), key=lambda s: (-len(s), s))
-    )
     texts = articles_lf.select("article_id", "text")
     hits = (
-        articles_lf.select("article_id", piece=pl.col("text").str.extract_all(rf"(?si).*?\b(?:{alternation})\b"))
-        .filter(pl.col("piece").list.len() > 0)
-        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
-        .explode("piece", "n")
-        .drop_nulls("piece")
-        .with_columns(form=pl.col("piece").str.extract(rf"(?si)\b((?:{alternation}))$", 1))
-        .select(
-            "article_id", end="n", start=pl.col("n") - pl.col("form").str.len_chars().cast(pl.Int64),
-            form=pl.col("form").str.to_lowercase().str.replace_all(r"\s+", " "),
-        )
+        lexicon.word_hits(articles_lf.select("article_id", _a=lexicon.ascii_copy(pl.col("text"))), "_a",
+                          table["form"].to_list())
+        .select("article_id", start="w_start", end="w_end", form="key")
         .join(table.lazy(), on="form", how="inner")
         .sort("article_id", "start")
+        # Collected here: left lazy, the optimiser moves later work into the explode and runs slower.
+        .collect()
+        .lazy()
     )
     named = ments.select("article_id", "start", "end", "kind", "country_code", "demonym").sort("article_id", "start")
     # Inside (or overlapping) a named mention: the name's.

@@ -41,7 +41,7 @@ LEXICON_SCHEMA = {
 }
 FORMS = ("base", "s", "ed", "en", "ing")
 # Words that may stand between a head and its object: a determiner, a number, adjectives, "of".
-_OBJECT_GAP = r"(?:[^\s,;:!?]+\s+){0,4}?"
+_OBJECT_GAP = r"(?:\d[\d,.]*\s+|[^\s,;:!?]+\s+){0,4}?"
 
 # English irregular verbs: base -> (past, past participle); several spellings joined by "|".
 IRREGULAR = {
@@ -58,8 +58,7 @@ IRREGULAR = {
     "hide": ("hid", "hidden"), "hit": ("hit", "hit"), "hold": ("held", "held"), "hurt": ("hurt", "hurt"),
     "keep": ("kept", "kept"), "know": ("knew", "known"), "lay": ("laid", "laid"), "lead": ("led", "led"),
     "leave": ("left", "left"), "lend": ("lent", "lent"), "let": ("let", "let"), "lose": ("lost", "lost"),
-    "make": ("made", "made"), "meet": ("met", "met"), "mislead": ("misled", "misled"),
-    "overrun": ("overran", "overrun"), "oversee": ("oversaw", "overseen"), "overthrow": ("overthrew", "overthrown"),
+    "make": ("made", "made"), "meet": ("met", "met"),
     "override": ("overrode", "overridden"), "pay": ("paid", "paid"), "put": ("put", "put"), "quit": ("quit", "quit"),
     "rid": ("rid", "rid"), "rise": ("rose", "risen"), "run": ("ran", "run"), "say": ("said", "said"),
     "see": ("saw", "seen"), "seek": ("sought", "sought"), "sell": ("sold", "sold"), "send": ("sent", "sent"),
@@ -69,13 +68,11 @@ IRREGULAR = {
     "stand": ("stood", "stood"), "steal": ("stole", "stolen"), "strike": ("struck", "struck|stricken"),
     "swear": ("swore", "sworn"), "sweep": ("swept", "swept"), "take": ("took", "taken"), "tear": ("tore", "torn"),
     "tell": ("told", "told"), "think": ("thought", "thought"), "throw": ("threw", "thrown"),
-    "undertake": ("undertook", "undertaken"), "uphold": ("upheld", "upheld"), "upset": ("upset", "upset"),
-    "wage": ("waged", "waged"), "win": ("won", "won"), "withdraw": ("withdrew", "withdrawn"),
-    "withhold": ("withheld", "withheld"), "write": ("wrote", "written"), "wear": ("wore", "worn"),
+    "wage": ("waged", "waged"), "win": ("won", "won"), "write": ("wrote", "written"), "wear": ("wore", "worn"),
 }
 # Verbs of two or more syllables stressed on the last, which double their final consonant.
 _DOUBLING = {
-    "abet", "acquit", "admit", "commit", "compel", "confer", "control", "defer", "deter", "embed", "equip",
+    "abet", "acquit", "begin", "forbid", "forget", "kidnap", "worship", "admit", "commit", "compel", "confer", "control", "defer", "deter", "embed", "equip",
     "expel", "impel", "incur", "occur", "omit", "outstrip", "patrol", "permit", "propel", "rebel", "recur",
     "refer", "regret", "remit", "repel", "submit", "transfer", "transmit", "prefer", "extol", "enrol", "enthral",
 }
@@ -96,6 +93,11 @@ def verb_forms(lemma: str) -> dict[str, list[str]]:
     """{form: spellings} of a verb lemma; in a lemma of several words only the last is inflected."""
     *pre, w = lemma.split(" ")
     lead = " ".join(pre) + " " if pre else ""
+    # A prefixed irregular verb inflects as its base: "retake", "overrun", "withhold", "mislead".
+    for prefix in ("re", "over", "under", "out", "mis", "fore", "with", "up"):
+        base = w.removeprefix(prefix)
+        if w not in IRREGULAR and base != w and base in IRREGULAR:
+            return {k: [lead + prefix + f for f in fs] for k, fs in verb_forms(base).items()}
     past, part = IRREGULAR.get(w, ("", ""))
     if w.endswith(("s", "x", "z", "ch", "sh", "o")):
         third = w + "es"
@@ -161,6 +163,48 @@ def _words(alternatives: str) -> str:
         out.append(re.escape(alt))
     alts = sorted(set(out), key=lambda s: (-len(s), s))
     return "(?:" + "|".join(a.replace(r"\ ", r"\s+") for a in alts) + ")"
+
+
+# The frames run on an ASCII copy of the text with every whitespace a space and every other non-ASCII
+# character "_" (one for one, so offsets hold): ASCII classes keep the compiled regexes small and fast.
+_WORD_ASCII = r"[\x22-\x2B\x2D-\x39\x3C-\x3E\x40-\x7E]"  # printable, not , ; : ! ?
+_GAP_ASCII = rf"(?:[0-9][0-9,.]* +|{_WORD_ASCII}+ +){{0,4}}?"
+
+
+def ascii_copy(text: pl.Expr) -> pl.Expr:
+    """`text` with whitespace as spaces and other non-ASCII characters as "_", character for character."""
+    return text.str.replace_all(r"\s", " ").str.replace_all(r"[^\x00-\x7F]", "_")
+
+
+def word_hits(frame: pl.LazyFrame, column: str, words: list[str]) -> pl.LazyFrame:
+    """`frame` exploded to one row per occurrence of any of `words` as a whole word in its ASCII copy `column`.
+
+    Adds `key` (the word as written in `words`' case, lower-cased), `w_start` and `w_end` (character
+    offsets in `column`). One Aho-Corasick pass finds every occurrence, overlapping ones included, and
+    only those with no letter, digit or "_" on either side are kept.
+    """
+    word = r"[A-Za-z0-9_]"
+    return (
+        frame.with_columns(
+            key=pl.col(column).str.extract_many(words, ascii_case_insensitive=True, overlapping=True),
+            w_start=pl.col(column).str.find_many(words, ascii_case_insensitive=True, overlapping=True),
+        )
+        .filter(pl.col("key").list.len() > 0)
+        .explode("key", "w_start")
+        .with_columns(w_start=pl.col("w_start").cast(pl.Int64), key=pl.col("key").str.to_lowercase())
+        .with_columns(w_end=pl.col("w_start") + pl.col("key").str.len_chars().cast(pl.Int64))
+        .filter(
+            ((pl.col("w_start") == 0) | ~pl.col(column).str.slice(pl.col("w_start") - 1, 1).str.contains(word))
+            & ~pl.col(column).str.slice(pl.col("w_end"), 1).str.contains(word)
+        )
+    )
+
+
+def ascii_frame(frame: str) -> str:
+    """A frame (`frame_regex`) rewritten for the ASCII copy of the text."""
+    body = frame.removeprefix("(?i)").removeprefix("^").replace(_OBJECT_GAP, _GAP_ASCII)
+    body = body.replace(r"\s+", " +").replace(r"\b", r"(?-u:\b)")
+    return "(?i:" + re.sub(r"[^\x00-\x7F]", "_", body) + ")"
 
 
 def frame_regex(particle: str | None, obj: str | None, prep: str | None) -> str:

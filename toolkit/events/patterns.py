@@ -31,6 +31,8 @@ from toolkit.errors import DictionaryError
 # Patterns per alternation are limited by a cost budget: each word gap ("{0,6}?" repetitions) costs
 # far more compiled regex than a literal phrase, and a compiled regex must stay under 10 MB.
 _CHUNK_BUDGET = 200
+# Lexicon frames per regex (see `_lexicon_matches`): a few regexes, each well under the size limit.
+_FRAMES_PER_REGEX = 40
 _GAP_COST = 12
 ROLES = ("forward", "reverse", "pair", "between", "passive")
 PATTERN_SCHEMA = {"pattern": pl.Utf8, "cameo_code": pl.Utf8, "roles": pl.Utf8, "notes": pl.Utf8}
@@ -144,39 +146,50 @@ def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
 def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     """(article_id, sentence, v_start, v_end, pattern) of the lexicon rows, one per head found: its longest frame.
 
-    The head words of all rows are found in one pass; each head then tries the frames of the rows it
-    belongs to on the text after it (at most 120 characters), and the longest fit wins, at equal length
-    the row listed first.
+    The head words of all rows are found in one Aho-Corasick pass over an ASCII copy of each sentence
+    (every other character replaced one for one, so offsets stay those of the text), kept where they
+    stand as whole words; each head then tries the frames of the rows it belongs to on the text after
+    it (at most 120 characters), and the longest fit wins, at equal length the row listed first.
     """
     forms = lex.select("rank", "pattern", "frame", key=pl.col("heads")).explode("key").unique(["key", "rank"])
     heads = sorted(forms["key"].unique().to_list(), key=lambda h: (-len(h), h))
-    alternation = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
     found = (
-        sent.select("article_id", "sentence", "start", "s_text",
-                    piece=pl.col("s_text").str.extract_all(rf"(?si).*?\b(?:{alternation})\b"))
-        .filter(pl.col("piece").list.len() > 0)
-        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
-        .explode("piece", "n")
-        .drop_nulls("piece")
-        .with_columns(
-            h_end=pl.col("n"),
-            key=pl.col("piece").str.extract(rf"(?si)\b((?:{alternation}))$", 1),
+        lexicon.word_hits(
+            sent.select("article_id", "sentence", "start", _a=lexicon.ascii_copy(pl.col("s_text"))), "_a", heads
         )
-        .with_columns(
-            h_start=pl.col("h_end") - pl.col("key").str.len_chars().cast(pl.Int64),
-            key=pl.col("key").str.to_lowercase().str.replace_all(r"\s+", " "),
-        )
+        .rename({"w_start": "h_start", "w_end": "h_end"})
         .join(forms.lazy(), on="key", how="inner")
-        .with_columns(fit=pl.col("s_text").str.slice(pl.col("h_end"), 120).str.extract(pl.col("frame"), 0))
-        .drop_nulls("fit")
+        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end",
+                tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
+        .collect()
+    )
+    # All frames run as a few regexes: each candidate's tail is prefixed with its frame's number, and a
+    # regex is an alternation of "number, then that frame", so a tail can fit only its own frame. (A
+    # frame per row as a column of patterns compiles a regex per row; a regex per frame pays a call per
+    # frame.)
+    frames = found.select("frame").unique().sort("frame").with_row_index("_f")
+    found = found.join(frames, on="frame", how="left").with_columns(
+        _tagged=pl.concat_str(pl.col("_f").cast(pl.Utf8), pl.lit("\x1f"), pl.col("tail"))
+    )
+    fitted = []
+    for chunk in frames.iter_slices(_FRAMES_PER_REGEX):
+        branches = "|".join(
+            f"{i}\x1f{lexicon.ascii_frame(frame)}" for i, frame in chunk.iter_rows()
+        )
+        part = found.filter(pl.col("_f").is_in(chunk["_f"].implode()))
+        fitted.append(
+            part.with_columns(fit=pl.col("_tagged").str.extract(f"^(?:{branches})", 0))
+            .drop_nulls("fit")
+            .with_columns(fit=pl.col("fit").str.slice(pl.col("_f").cast(pl.Utf8).str.len_chars() + 1))
+        )
+    return (
+        pl.concat(fitted).lazy()
         .select(
             "article_id", "sentence", "rank", "pattern",
             v_start=pl.col("h_start") + pl.col("start"),
             v_end=pl.col("h_end") + pl.col("start") + pl.col("fit").str.len_chars().cast(pl.Int64),
         )
-    )
-    return (
-        found.sort(["article_id", "sentence", "v_start", "v_end", "rank"], descending=[False, False, False, True, False])
+        .sort(["article_id", "sentence", "v_start", "v_end", "rank"], descending=[False, False, False, True, False])
         .unique(["article_id", "sentence", "v_start"], keep="first", maintain_order=True)
     )
 

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.events import lexicon
+
 MAX_DISTANCE = 400
 _CLAUSE_OPENING = (
-    r"(?i:^|[.!?;:,\"“”]\s*|\n\s*|\b(?:and|but|said|says|told|added|that|when|after|before|because|while|as|where"
+    r"(?i:[.!?;:,\"“”]\s*|\n\s*|\b(?:and|but|said|says|told|added|that|when|after|before|because|while|as|where"
     r"|although|though|since|until|once|if)\s+)"
     # An adverb may stand between the opening and the pronoun ("Later it …", "and then they …").
     r"(?i:(?:later|then|also|now|again|earlier|still|meanwhile|\w+ly),?\s+)?"
 )
-_PRONOUN = r"(?:[Hh]e|[Ss]he|[Ii]t|[Tt]hey)"
 _EXPLETIVE = r"^\s*(?:is|was|'s|’s|seems|seemed|appears|appeared|remains|remained|will be|would be|has been|had been|may|might|takes|took|means|meant)\b"
 # A subject pronoun stands for an earlier subject: a name opening its clause, with at most an article and
 # capitalised words (titles, other names) before it. An object ("struck Syria") or a name after a
@@ -37,14 +38,18 @@ _KINDS = {
 
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """Pronoun mentions with the columns of `ments` but `sentence` (article_id, entity_id, start, end, …, code)."""
+    before = pl.col("text").str.slice((pl.col("start") - 40).clip(lower_bound=0), pl.col("start").clip(upper_bound=40))
     found = (
-        articles_lf.select("article_id", piece=pl.col("text").str.extract_all(rf"(?s).*?{_CLAUSE_OPENING}{_PRONOUN}\b"))
-        .filter(pl.col("piece").list.len() > 0)
-        .with_columns(n=pl.col("piece").list.eval(pl.element().str.len_chars().cast(pl.Int64).cum_sum()))
-        .explode("piece", "n")
-        .drop_nulls("piece")
-        .with_columns(word=pl.col("piece").str.extract(rf"({_PRONOUN})$", 1).str.to_lowercase())
-        .select("article_id", "word", end="n", start=pl.col("n") - pl.col("word").str.len_chars().cast(pl.Int64))
+        lexicon.word_hits(articles_lf.select("article_id", "text", _a=lexicon.ascii_copy(pl.col("text"))), "_a",
+                          list(_KINDS))
+        .select("article_id", "text", word="key", start="w_start", end="w_end")
+        # The text's own start counts as a clause opening.
+        .filter(pl.when(pl.col("start") <= 40).then(pl.concat_str(pl.lit("\n"), before)).otherwise(before)
+                .str.contains(rf"{_CLAUSE_OPENING}$"))
+        .drop("text")
+        # Collected here: left lazy, the optimiser moves work into the explode above and runs many times slower.
+        .collect()
+        .lazy()
     )
     texts = articles_lf.select("article_id", "text")
     found = (
@@ -59,7 +64,9 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         ments.join(texts, on="article_id", how="inner")
         .filter(before.str.contains(_SUBJECT_POSITION))
         .drop("text")
+        .cache()  # read once per pronoun below
     )
+    found = found.cache()
     resolved = []
     for word, kinds in _KINDS.items():
         cands = (
