@@ -123,14 +123,14 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
         & (pl.col("code").str.len_chars() > 3)
     )
     # A sentence's first mention always starts a group, so one running count numbers groups corpus-wide.
-    # A name modifying a noun it does not stand for ("Ruritanian farmers") keeps its place but is no actor.
+    # A name modifying a noun it does not stand for ("Ruritanian farmers") keeps its place; it names no source
+    # (see `assign`), but as an object it names what is acted on.
     adjective = pl.col("demonym").fill_null(False) | surface.str.contains(r"^\p{Lu}{2,3}$")
     mod = clauses.modifies_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("end"), pl.col("_next_v"), adjective)
     return (
         heads.with_columns(
             new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64),
-            code=pl.when(mod).then(None).otherwise(pl.col("code")),
-            entity_id=pl.when(mod).then(None).otherwise(pl.col("entity_id")),
+            _modifier=mod,
             _headless=clauses.after_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("start"))
             & (pl.col("kind") != "person").fill_null(True)
             & ~pl.col("s_text").str.slice(pl.col("end") - pl.col("s_begin"), 2).str.contains("^['’]s"),
@@ -147,7 +147,8 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
             pl.col("_sid").first(),
             g_start=pl.col("start").min(),
             g_end=pl.col("end").max(),
-            members=pl.struct(id="entity_id", code="code", start="start", kind="kind", headless="_headless"),
+            members=pl.struct(id="entity_id", code="code", start="start", kind="kind", headless="_headless",
+                              modifier="_modifier"),
         )
         .drop("grp")
     )
@@ -300,6 +301,10 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
            | pl.col("s_text").str.slice(pl.col("v_start") - pl.col("start"), 3).str.contains("^(?i:to )"))
         & pl.col("b2_members").is_not_null()
     ).fill_null(False)
+    # A subject found inside a prepositional phrase after a noun ("the sides of the island of Ruritania
+    # agreed") is no subject: the phrase's owner before it, in the same clause, is.
+    headless = pl.col("b1_members").list.eval(pl.element().struct.field("headless")).list.all()
+    controlled = controlled | (headless & pl.col("b2_members").is_not_null() & (pl.col("roles") == "forward")).fill_null(False)
     m = m.with_columns(
         *(pl.when(controlled).then(pl.col(f"b2_{f}")).otherwise(pl.col(f"b1_{f}")).alias(f"b1_{f}")
           for f in ("start", "end", "members")),
@@ -352,9 +357,13 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .filter(pl.col("_tgt").is_null() | (pl.col("_tgt").struct.field("start") < pl.col("_next_start"))
                 | (pl.col("_tgt").struct.field("start") < pl.col("v_end")))
         .with_columns(
-            source_id=pl.col("_src").struct.field("id"),
-            # A mention after a noun and a preposition is no subject: it names no source.
-            source_code=pl.when(pl.col("_src").struct.field("headless") & (pl.col("_role") == "forward")).then(None)
+            # A mention after a noun and a preposition is no subject, and a nation word on a noun it does not
+            # stand for ("Ruritanian farmers") is no actor: neither names a source. As an object the
+            # nation word names what is acted on ("attacked Ruritanian positions", "banned Syldavian
+            # imports"), which CAMEO codes as the country.
+            source_id=pl.when(pl.col("_src").struct.field("modifier")).then(None).otherwise(pl.col("_src").struct.field("id")),
+            source_code=pl.when((pl.col("_src").struct.field("headless") & (pl.col("_role") == "forward"))
+                                | pl.col("_src").struct.field("modifier")).then(None)
             .otherwise(pl.col("_src").struct.field("code")),
             target_id=pl.col("_tgt").struct.field("id"), target_code=pl.col("_tgt").struct.field("code"),
             target_kind=pl.col("_tgt").struct.field("kind"),

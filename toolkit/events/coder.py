@@ -157,7 +157,8 @@ def events(
     table = pattern_table(patterns, builtin=builtin_patterns)
     # Both frames are read by every part below: cached, they are computed once per collect (and the
     # optimiser does not have to find the shared subplans itself, which costs seconds on this graph).
-    named = _mention_frame(mentions_lf).cache()
+    # A bare role ("GOV" for a president of no known country) takes the article's country.
+    named = collectives.with_home_country(_mention_frame(mentions_lf)).cache()
     columns = named.collect_schema().names()
     # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named
     # mentions (`toolkit.events.collectives`, `toolkit.events.pronouns`).

@@ -25,6 +25,11 @@ from toolkit.vocab.codes import read_table
 
 KIND = "group"
 _SCHEMA = {"noun": pl.Utf8, "role_code": pl.Utf8, "notes": pl.Utf8}
+# Domestic roles a bare code can name (cameo_roles.tsv's first group and sectors; not IGO, NGO and the like).
+ROLE_CODES = [
+    "COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
+    "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "REF", "MOD", "RAD",
+]
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
 # at most two lower-case words ("Ruritanian defence minister", "Syldavia's security forces"); a bare
@@ -43,6 +48,31 @@ def group_nouns() -> pl.DataFrame:
         for form in forms:
             rows.setdefault(form.lower(), role)
     return pl.DataFrame({"form": list(rows), "role_code": list(rows.values())})
+
+
+def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, d_country): the country an article names most, its places counting for their country
+    (ties: the one named first)."""
+    return (
+        ments.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
+        .group_by("article_id", "country_code")
+        .agg(n=pl.len(), first=pl.col("start").min())
+        .sort("article_id", "n", "first", descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .agg(d_country=pl.col("country_code").first())
+    )
+
+
+def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """`ments` with a person's or organisation's bare role code ("GOV" for a president the dictionaries
+    know no country of) preceded by the article's country, as for collective actors."""
+    roles = pl.col("code").is_in(ROLE_CODES) & pl.col("kind").is_in(["person", "organisation"])
+    return (
+        ments.join(dominant_country(ments), on="article_id", how="left", maintain_order="left")
+        .with_columns(code=pl.when(roles & pl.col("d_country").is_not_null())
+                      .then(pl.col("d_country") + pl.col("code")).otherwise(pl.col("code")))
+        .drop("d_country")
+    )
 
 
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
@@ -81,13 +111,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         "article_id", b_end="end", b_country="country_code", b_adjective=pl.col("demonym").fill_null(False)
     ).sort("article_id", "b_end")
     after = places.select("article_id", a_start="start", a_country="country_code")
-    dominant = (
-        places.group_by("article_id", "country_code")
-        .agg(n=pl.len(), first=pl.col("start").min())
-        .sort("article_id", "n", "first", descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .agg(d_country=pl.col("country_code").first())
-    )
+    dominant = dominant_country(ments)
     gap_before = pl.col("text").str.slice(pl.col("b_end"), (pl.col("start") - pl.col("b_end")).clip(lower_bound=0))
     gap_after = pl.col("text").str.slice(pl.col("end"), (pl.col("a_start") - pl.col("end")).clip(lower_bound=0))
     country = pl.coalesce(
