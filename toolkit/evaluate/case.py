@@ -21,13 +21,14 @@ There is no precision: a snippet may well hold other events than its label's.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 import sys
 from pathlib import Path
 
 import polars as pl
+
+from toolkit.evaluate import arguments
 
 SUITE = Path("dev") / "case2021_dev"
 FILE = "case2021_dev.tsv"
@@ -160,15 +161,10 @@ def evaluate(shared: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    args = parser.parse_args(argv)
-    shared = Path(args.shared)
-    if not (shared / SUITE / FILE).is_file():
-        print(f"{shared / SUITE / FILE} not found; pass --shared", file=sys.stderr)
+    args = arguments(__doc__, f"{SUITE}/{FILE}", argv)
+    if args is None:
         return 2
-    result = evaluate(shared)
+    result = evaluate(args.shared)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

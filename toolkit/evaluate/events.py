@@ -17,7 +17,6 @@ codes are its own (mostly WEIS), so the second figure is the one that measures t
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from toolkit.evaluate import arguments
 from toolkit.events import coder as events
 from toolkit.text import segment
 from toolkit.vocab.codes import cameo_table
@@ -188,15 +188,10 @@ def evaluate(shared: Path) -> dict[str, dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    args = parser.parse_args(argv)
-    shared = Path(args.shared)
-    if not (shared / SUITE).is_dir():
-        print(f"{shared / SUITE} not found; pass --shared", file=sys.stderr)
+    args = arguments(__doc__, str(SUITE), argv)
+    if args is None:
         return 2
-    result = evaluate(shared)
+    result = evaluate(args.shared)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

@@ -20,13 +20,14 @@ anything derived from it are never written into the project).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 import polars as pl
+
+from toolkit.evaluate import arguments
 
 SUITE = Path("dev") / "plover_gsr_dev"
 FILE = "plover_gsr_dev.jsonl"
@@ -97,17 +98,11 @@ def evaluate(shared: Path) -> tuple[dict, dict[str, str], pl.DataFrame]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument("--errors", action="store_true",
-                        help="print each record's id, gold type and predicted types where they differ")
-    args = parser.parse_args(argv)
-    shared = Path(args.shared)
-    if not (shared / SUITE / FILE).is_file():
-        print(f"{shared / SUITE / FILE} not found; pass --shared", file=sys.stderr)
+    args = arguments(__doc__, f"{SUITE}/{FILE}", argv, lambda p: p.add_argument(
+        "--errors", action="store_true", help="print each record's id, gold type and predicted types where they differ"))
+    if args is None:
         return 2
-    result, gold, coded = evaluate(shared)
+    result, gold, coded = evaluate(args.shared)
     if args.json:
         if args.errors:
             result["errors"] = [{"id": k, "gold": t, "predicted": got} for k, t, got in errors(gold, coded)]

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import polars as pl
 
+from toolkit.evaluate import arguments
+
 GOLD = Path(__file__).resolve().parent / "gold"
 GOLD_SCHEMA = {
     "corpus": pl.Utf8, "file": pl.Utf8, "doc": pl.Utf8, "start": pl.Int64, "end": pl.Int64,
@@ -196,17 +198,15 @@ def _print_errors(shared: Path, rows: pl.DataFrame, coded: pl.DataFrame) -> None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", default=str(Path(__file__).resolve().parents[3] / "shared"))
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
-    parser.add_argument("--errors", action="store_true",
-                        help="print each story's gold and coded events side by side (for developers; printed only)")
-    parser.add_argument("--show", nargs=2, metavar=("CORPUS", "DOC"), help="print one story with offsets")
-    args = parser.parse_args(argv)
-    shared = Path(args.shared)
-    if not (shared / "corpora").is_dir():
-        print(f"{shared / 'corpora'} not found; pass --shared", file=sys.stderr)
+    def more(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--errors", action="store_true",
+                            help="print each story's gold and coded events side by side (for developers; printed only)")
+        parser.add_argument("--show", nargs=2, metavar=("CORPUS", "DOC"), help="print one story with offsets")
+
+    args = arguments(__doc__, "corpora", argv, more)
+    if args is None:
         return 2
+    shared = args.shared
     if args.show:
         corpus, doc = args.show
         file = None
