@@ -34,7 +34,7 @@ AGENT_NOUNS = (
     r"officials?|authorit(?:y|ies)|government|governments|administration|regime|ministry|ministries|ministers?"
     r"|president|premier|leaders?|leadership|chancellor|secretary|spokes(?:man|men|woman|women|person|people)"
     r"|envoys?|ambassadors?|diplomats?|embassy|consulate|delegations?|delegates?|negotiators?|representatives?"
-    r"|counterparts?|side|state|states|regulators?|watchdog|prosecutors?|police|policemen|officers?|judges?"
+    r"|counterparts?|sides?|state|states|regulators?|watchdog|prosecutors?|police|policemen|officers?|judges?"
     r"|courts?|lawmakers?|legislators?|senators?|parliament|parliamentarians?|mps|meps|politicians?"
     r"|forces|troops|soldiers|army|armies|military|navy|naval|air|marines|defen[cs]es?|artillery|drones?"
     r"|missiles?|rockets?|jets?|warplanes?|warships?|ships?|vessels?|aircraft|tanks?|units?|border|guards?"
