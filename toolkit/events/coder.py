@@ -157,7 +157,7 @@ def events(
     table = pattern_table(patterns, builtin=builtin_patterns)
     # Both frames are read by every part below: cached, they are computed once per collect (and the
     # optimiser does not have to find the shared subplans itself, which costs seconds on this graph).
-    # A bare role ("GOV" for a president of no known country) takes the article's country.
+    # A bare role ("GOV" for a mention of a president naming no country) takes the entity's country.
     named = collectives.with_home_country(_mention_frame(mentions_lf)).cache()
     columns = named.collect_schema().names()
     # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named

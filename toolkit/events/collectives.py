@@ -4,10 +4,11 @@ News names most of its actors this way, and CAMEO codes them by role (toolkit/da
 noun, CAMEO role code) and country. The country is, in order:
 - a country or nation adjective right before the noun ("Iraqi police", "Ruritania's army");
 - a country or place right after "of", "in" or "from" ("police in Strelsau", "the army of Syldavia");
-- the country the article names most often (its places counting for their country), which is where
-  a story's unqualified police, courts and protesters act;
-- none: the actor has no code; like an uncoded name it holds its place as subject or object, and
-  makes no event.
+- for police, courts, parliaments, parties, protesters, students, workers, farmers and criminals
+  (`HOME_ROLES`), the country of at least half of the article's country and place mentions: where
+  a story's unqualified police, courts and protesters act. Unqualified officials and troops in an
+  international story are as often another country's;
+- none: the actor is coded by its role alone ("MIL"), as CAMEO codes an actor of unknown country.
 A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's, and a noun
 before a lower-case noun it modifies ("police station", "army base") names no actor. Collective
 mentions have kind `group` and no entity: events they take part in have the code and a null id.
@@ -30,6 +31,9 @@ ROLE_CODES = [
     "COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
     "EDU", "ELI", "ENV", "HLH", "HRI", "LAB", "LEG", "MED", "REF", "MOD", "RAD",
 ]
+# Roles an unqualified noun gives to the article's own country ("police", "the court", "protesters"); an
+# unqualified "officials" or "troops" in an international story is as often another country's.
+HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
 # at most two lower-case words ("Ruritanian defence minister", "Syldavia's security forces"); a bare
@@ -51,27 +55,35 @@ def group_nouns() -> pl.DataFrame:
 
 
 def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """(article_id, d_country): the country an article names most, its places counting for their country
-    (ties: the one named first)."""
+    """(article_id, d_country): the country of at least half of an article's country and place mentions,
+    where there is one (ties: the one named first)."""
     return (
         ments.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
         .group_by("article_id", "country_code")
         .agg(n=pl.len(), first=pl.col("start").min())
         .sort("article_id", "n", "first", descending=[False, True, False])
         .group_by("article_id", maintain_order=True)
-        .agg(d_country=pl.col("country_code").first())
+        .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
+        .filter(pl.col("_top") * 2 >= pl.col("_all"))
+        .select("article_id", "d_country")
     )
 
 
 def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """`ments` with a person's or organisation's bare role code ("GOV" for a president the dictionaries
-    know no country of) preceded by the article's country, as for collective actors."""
+    """`ments` with a person's or organisation's bare role code ("GOV" for a mention of a president
+    that names no country) preceded by the country another mention of the same entity in the article
+    gives ("the Ruritanian president Varga … Varga said")."""
     roles = pl.col("code").is_in(ROLE_CODES) & pl.col("kind").is_in(["person", "organisation"])
+    own = (
+        ments.filter(pl.col("country_code").is_not_null() & pl.col("entity_id").is_not_null())
+        .group_by("article_id", "entity_id")
+        .agg(e_country=pl.col("country_code").mode().sort().first())
+    )
     return (
-        ments.join(dominant_country(ments), on="article_id", how="left", maintain_order="left")
-        .with_columns(code=pl.when(roles & pl.col("d_country").is_not_null())
-                      .then(pl.col("d_country") + pl.col("code")).otherwise(pl.col("code")))
-        .drop("d_country")
+        ments.join(own, on=["article_id", "entity_id"], how="left", maintain_order="left")
+        .with_columns(code=pl.when(roles & pl.col("e_country").is_not_null())
+                      .then(pl.col("e_country") + pl.col("code")).otherwise(pl.col("code")))
+        .drop("e_country")
     )
 
 
@@ -119,7 +131,8 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                 | (gap_before.str.contains(_MODIFIED) & (pl.col("b_adjective") | gap_before.str.contains("^['’]s")))
                 ).then(pl.col("b_country")),
         pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
-        pl.col("d_country"),
+        # The article's country stands only for actors at home: police, courts, protesters, parties.
+        pl.when(pl.col("role_code").is_in(HOME_ROLES)).then(pl.col("d_country")),
     )
     return (
         hits.sort("article_id", "start")
@@ -133,6 +146,6 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
             "article_id", "start", "end", "role_code", "country_code",
             entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),
             demonym=pl.lit(False),
-            code=pl.concat_str([pl.col("country_code"), pl.col("role_code")]),
+            code=pl.concat_str([pl.col("country_code").fill_null(""), pl.col("role_code")]),
         )
     )
