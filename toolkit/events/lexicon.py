@@ -220,6 +220,35 @@ def frame_regex(particle: str | None, obj: str | None, prep: str | None) -> str:
     return "(?i)" + "".join(parts) + (r"\b" if len(parts) > 1 else "")
 
 
+def lead_words(particle: str | None, obj: str | None, prep: str | None) -> list[str] | None:
+    """The words one of which must come right after the head, lower-case ASCII, or None when the frame
+    allows a gap first (an object) or asks nothing: a cheap test before the frame's regex."""
+    first = particle or (None if obj else prep)
+    if not first or first.startswith("*"):
+        return None
+    words = {re.sub(r"[^\x00-\x7F]", "_", alt.strip().split(" ")[0].lower().removesuffix("+")) for alt in first.split("/")}
+    return sorted(words)
+
+
+def needed_words(obj: str | None, prep: str | None) -> list[str] | None:
+    """Words one of which a frame with a gap needs somewhere in the text after the head (the last word of
+    each object, else the first of each "* prep"), lower-case ASCII; None when the frame has no gap."""
+    if obj:
+        alts, pick = obj, -1
+    elif prep and prep.startswith("*"):
+        alts, pick = prep.removeprefix("*"), 0
+    else:
+        return None
+    words = set()
+    for alt in alts.split("/"):
+        word = alt.strip().split(" ")[pick].lower()
+        if word.endswith("+"):
+            word = word[:-1]
+            words.add(plural(word))
+        words.add(word)
+    return sorted(re.sub(r"[^\x00-\x7F]", "_", w) for w in words)
+
+
 def check_lexicon(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     missing = [c for c in ("cameo_code", "roles", "kind", "lemma") if c not in table.columns]
     if missing:
@@ -257,9 +286,10 @@ def builtin_lexicon() -> pl.DataFrame:
 
 
 def expand(table: pl.DataFrame) -> pl.DataFrame:
-    """(entry, head, frame): every surface form of each lexicon row's head with the row's frame regex.
+    """(entry, head, frame, lead): every surface form of each lexicon row's head with the row's frame regex.
 
-    `entry` is the row's position in `table`; `head` is lower-case.
+    `entry` is the row's position in `table`; `head` is lower-case; `lead` and `need` are `lead_words`
+    and `needed_words`.
     """
     rows = []
     for i, r in enumerate(table.iter_rows(named=True)):
@@ -272,8 +302,13 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
         else:
             heads = noun_forms(lemma)
         frame = frame_regex(r["particle"], r["object"], r["prep"])
-        rows.extend((i, h, frame) for h in heads)
-    return pl.DataFrame(rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8}, orient="row")
+        lead = lead_words(r["particle"], r["object"], r["prep"])
+        need = needed_words(r["object"], r["prep"])
+        rows.extend((i, h, frame, lead, need) for h in heads)
+    return pl.DataFrame(
+        rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8),
+                      "need": pl.List(pl.Utf8)}, orient="row",
+    )
 
 
 def display_pattern(heads: list[str], frame: str) -> str:

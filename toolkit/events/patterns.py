@@ -75,17 +75,21 @@ def builtin_patterns() -> pl.DataFrame:
     return check_patterns(read_table("verbs.tsv", PATTERN_SCHEMA), "verbs.tsv")
 
 
-TABLE_SCHEMA = {**PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8}
+TABLE_SCHEMA = {
+    **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8)
+}
 
 
 def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
     """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
-    forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(pl.col("head"), pl.col("frame").first())
+    forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(
+        pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first())
     out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
     return out.select(
         pattern=pl.struct("head", "frame").map_elements(
             lambda r: lexicon.display_pattern(r["head"], r["frame"]), return_dtype=pl.Utf8),
-        cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame",
+        cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
+        need="need",
     )
 
 
@@ -94,7 +98,8 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     if "lemma" in table.columns:
         return _from_lexicon(lexicon.check_lexicon(table, origin))
     return check_patterns(table, origin).with_columns(
-        heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8))
+        heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8),
+        lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -151,16 +156,23 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     stand as whole words; each head then tries the frames of the rows it belongs to on the text after
     it (at most 120 characters), and the longest fit wins, at equal length the row listed first.
     """
-    forms = lex.select("rank", "pattern", "frame", key=pl.col("heads")).explode("key").unique(["key", "rank"])
+    forms = lex.select("rank", "pattern", "frame", "lead", "need", key=pl.col("heads")).explode("key").unique(
+        ["key", "rank"])
     heads = sorted(forms["key"].unique().to_list(), key=lambda h: (-len(h), h))
     found = (
         lexicon.word_hits(
             sent.select("article_id", "sentence", "start", _a=lexicon.ascii_copy(pl.col("s_text"))), "_a", heads
         )
         .rename({"w_start": "h_start", "w_end": "h_end"})
+        .with_columns(tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
+        .with_columns(_words=pl.col("tail").str.slice(0, 60).str.to_lowercase().str.extract_all(r"[a-z0-9_'-]+"))
+        .with_columns(_next=pl.col("_words").list.first())
         .join(forms.lazy(), on="key", how="inner")
-        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end",
-                tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
+        # Cheap tests before the frame's regex, where most candidates fail: a frame that must go on with
+        # one of a few words needs it next; a frame with a gap needs one of its object words ahead.
+        .filter(pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
+        .filter(pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
+        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail")
         .collect()
     )
     # All frames run as a few regexes: each candidate's tail is prefixed with its frame's number, and a
