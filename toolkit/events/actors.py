@@ -197,9 +197,12 @@ def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
                # as often as a title ("Ruritania expelled diplomats").
                & (pl.col("kind") != "group") & (pl.col("_prev_kind") != "group").fill_null(True)
                & ~gap.str.contains(r"\b(?:and|or|nor)\b")).fill_null(False)
-            # "officials in Ruritania", "the army of Syldavia": the collective and its country are one actor.
+            # "officials in Ruritania", "the army of Syldavia", "Ruritania's foreign minister": the collective
+            # and its country are one actor.
             | ((pl.col("country_code") == pl.col("_prev_country")) & (pl.col("_prev_kind") == "group")
                & gap.str.contains(r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$")).fill_null(False)
+            | ((pl.col("country_code") == pl.col("_prev_country")) & (pl.col("kind") == "group")
+               & gap.str.contains(r"^['’]s\s+(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$")).fill_null(False)
         )
         # A sentence's first mention always opens a slot, so one running count numbers slots corpus-wide.
         .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum())

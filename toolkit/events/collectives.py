@@ -96,7 +96,9 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                           table["form"].to_list())
         .select("article_id", start="w_start", end="w_end", form="key")
         .join(table.lazy(), on="form", how="inner")
-        .sort("article_id", "start")
+        # Of overlapping nouns the longer counts ("defence minister", not "minister").
+        .sort("article_id", "start", "end", descending=[False, False, True])
+        .filter(pl.col("end") > pl.col("end").shift(1).cum_max().over("article_id").fill_null(-1))
         # Collected here: left lazy, the optimiser moves later work into the explode and runs slower.
         .collect()
         .lazy()

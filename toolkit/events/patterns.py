@@ -179,6 +179,10 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     # regex is an alternation of "number, then that frame", so a tail can fit only its own frame. (A
     # frame per row as a column of patterns compiles a regex per row; a regex per frame pays a call per
     # frame.)
+    schema = {"article_id": pl.Utf8, "sentence": pl.Int64, "rank": pl.UInt32, "pattern": pl.Utf8,
+              "v_start": pl.Int64, "v_end": pl.Int64}
+    if found.height == 0:
+        return pl.LazyFrame(schema=schema)
     frames = found.select("frame").unique().sort("frame").with_row_index("_f")
     found = found.join(frames, on="frame", how="left").with_columns(
         _tagged=pl.concat_str(pl.col("_f").cast(pl.Utf8), pl.lit("\x1f"), pl.col("tail"))

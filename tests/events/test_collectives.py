@@ -1,0 +1,57 @@
+"""Collective actors and subject pronouns: common nouns and "he"/"it"/"they" as actors with role and country."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from tests.events.test_events import run
+from toolkit.events import collectives
+
+
+def dyads(texts: list[str]) -> list[tuple]:
+    return run(texts).select("cameo_code", "source_code", "target_code").rows()
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("Iraqi police arrested two men.", "IRQCOP"),  # a nation word before the noun
+        ("Police in Lima arrested two men.", "PERCOP"),  # a place after "in"
+        ("The army of Chile attacked the rebels.", "CHLMIL"),  # a country after "of"
+        ("Chile's defence minister travelled to Peru.", "CHLMIL"),  # a possessive and a title word
+    ],
+)
+def test_a_collective_takes_the_country_written_with_it(text, source):
+    assert run([text])["source_code"].to_list()[:1] == [source]
+
+
+def test_police_at_home_take_the_country_of_the_story_and_officials_abroad_do_not():
+    home = "Peru held a vote in Lima on Sunday. Police arrested two protesters in the capital."
+    assert ("173", "PERCOP", "PERCVL") in dyads([home])
+    # Two countries share the story: unqualified officials keep their role alone.
+    abroad = "Chile and Peru met in Lima. Officials criticised the plan of Bolivia."
+    assert ("111", "GOV", "BOL") in dyads([abroad])
+
+
+def test_a_modifier_of_another_noun_is_no_actor_and_a_name_keeps_its_noun():
+    assert run(["The police station in Lima was quiet. The army base closed."]).height == 0
+    found = collectives.mentions(
+        pl.LazyFrame({"article_id": ["a"], "text": ["The Peruvian Army attacked."]}),
+        pl.LazyFrame({"article_id": ["a"], "start": [4], "end": [19], "kind": ["organisation"],
+                      "country_code": ["PER"], "demonym": [False]}),
+    ).collect()
+    assert found.height == 0  # "Army" is inside the named organisation
+
+
+def test_subject_pronouns_stand_for_an_earlier_subject():
+    text = "Chilean President Gabriel Boric arrived in Lima on Monday. He met with Peru's foreign minister."
+    assert ("040", "CHLGOV", "PERGOV") in dyads([text])
+    # An expletive "it" stands for nothing.
+    text = "Chile closed its border. It is raining in Peru."
+    assert run([text]).filter(pl.col("start") >= text.index("It is")).height == 0
+
+
+def test_a_pronoun_does_not_reach_past_its_distance():
+    far = "Chile closed its border. " + "The weather was mild and the markets were calm. " * 12 + "It accused Peru."
+    assert run([far]).filter(pl.col("cameo_code").str.starts_with("112")).height == 0
