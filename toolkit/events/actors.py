@@ -331,6 +331,12 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     role = (
         pl.when((pl.col("roles") == "forward") & pl.col("_by") & ~noun_agent).then(pl.lit("passive"))
         .when((pl.col("roles") == "forward") & passive_voice & participle).then(pl.lit("passive"))
+        # Co-subjects of a cooperative act that names no other party act with each other: "Ruritania and
+        # Syldavia agreed to build a bridge" (roots 03 to 06: intents, consultation, diplomatic and
+        # material cooperation).
+        .when((pl.col("roles") == "forward") & pl.col("a1_members").is_null()
+              & (pl.col("b1_members").list.len() > 1) & pl.col("cameo_code").str.contains("^0[3-6]"))
+        .then(pl.lit("pair"))
         .otherwise(pl.col("roles"))
     )
     # A pair is every member of the subject group (with the group before it when it stands alone).

@@ -9,8 +9,9 @@ noun, CAMEO role code) and country. The country is, in order:
   a story's unqualified police, courts and protesters act. Unqualified officials and troops in an
   international story are as often another country's;
 - none: the actor is coded by its role alone ("MIL"), as CAMEO codes an actor of unknown country.
-A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's, and a noun
-before a lower-case noun it modifies ("police station", "army base") names no actor. Collective
+A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's; a noun
+before a lower-case noun it modifies ("police station", "army base") and an indefinite one ("a
+company", "any soldier") name no actor. Collective
 mentions have kind `group` and no entity: events they take part in have the code and a null id.
 """
 
@@ -34,6 +35,7 @@ ROLE_CODES = [
 # Roles an unqualified noun gives to the article's own country ("police", "the court", "protesters"); an
 # unqualified "officials" or "troops" in an international story is as often another country's.
 HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
+_INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
 # at most two lower-case words ("Ruritanian defence minister", "Syldavia's security forces"); a bare
@@ -116,9 +118,12 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .drop("n_start")
         .join(texts, on="article_id", how="inner")
     )
-    # A modifier of a lower-case noun names no actor ("police station"), unless a trigger follows it.
+    # A modifier of a lower-case noun names no actor ("police station"), and an indefinite noun ("a
+    # company", "any soldier") no particular one.
+    before = pl.col("text").str.slice((pl.col("start") - 8).clip(lower_bound=0), pl.col("start").clip(upper_bound=8))
     hits = hits.filter(
         ~clauses.modifies_noun(pl.col("text"), pl.lit(0), pl.col("end"), pl.lit(None, dtype=pl.Int64), pl.lit(True))
+        & ~before.str.contains(_INDEFINITE)
     )
     places = named.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
     before = places.select(
