@@ -84,9 +84,12 @@ def test_target_in_a_later_phrase_is_not_the_recipient():
 
 
 def test_actor_in_another_clause_is_not_the_source():
-    # Syria, the object of the first clause, is not who "it" stands for: the subject, Israel, is.
+    # Syria, the object of the first clause, is not who "it" stands for: the subject, Israel, is. (Meddling
+    # is an accusation of aggression, 1123.)
     found = run(["Israel struck Syria, declaring the strikes a warning as it accused Turkey of meddling."])
-    assert found.filter(pl.col("cameo_code") == "112").select("source_code", "target_code").rows() == [("ISR", "TUR")]
+    assert found.filter(pl.col("root_code") == "11").select("source_code", "target_code", "cameo_code").rows() == [
+        ("ISR", "TUR", "1123")
+    ]
 
 
 def test_codes_quad_class_and_goldstein_come_from_the_code_table():
