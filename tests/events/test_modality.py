@@ -10,12 +10,13 @@ from toolkit.entities import mentions as entities
 
 
 MODAL = [
-        ("If Iran attacked Israel, oil would rise.", "hypothetical"),
-        ("It is unclear whether Russia will attack Ukraine.", "hypothetical"),
-        ("Russia pressed Iran to sell drones to Syria.", "hypothetical"),
-        ("Russia is expected to attack Ukraine.", "future"),
-        ("Russia denied attacking Ukraine.", "negated"),
-        ("China never criticised Japan.", "negated"),
+        ("If Iran attacked Israel, oil would rise.", [("190", "hypothetical")]),
+        ("It is unclear whether Russia will attack Ukraine.", [("190", "hypothetical")]),
+        # The pressing (an appeal, 020) took place; the sale it asks for is only an aim.
+        ("Russia pressed Iran to sell drones to Syria.", [("020", "asserted"), ("072", "hypothetical")]),
+        ("Russia is expected to attack Ukraine.", [("190", "future")]),
+        ("Russia denied attacking Ukraine.", [("190", "negated")]),
+        ("China never criticised Japan.", [("111", "negated")]),
 ]
 
 
@@ -24,10 +25,10 @@ def modal() -> pl.DataFrame:
     return run([t for t, _ in MODAL])
 
 
-@pytest.mark.parametrize(("text", "modality"), MODAL)
-def test_modality_follows_the_clause(modal, text, modality):
+@pytest.mark.parametrize(("text", "coded"), MODAL)
+def test_modality_follows_the_clause(modal, text, coded):
     found = modal.filter(pl.col("text") == text)
-    assert found["modality"].to_list() == [modality], found
+    assert sorted(found.select("cameo_code", "modality").rows()) == coded, found
 
 
 def test_attribution_by_according_to():
