@@ -73,8 +73,11 @@ def test_seed_like_sentences_are_coded(seed_like, text, code, source, target, mo
     assert row["text"] == text and (row["start"], row["end"]) == (0, len(text))
 
 
-def test_events_need_a_country_source():
-    assert run(["Air strikes on Ukraine continued.", "Officials condemned the attack."]).height == 0
+def test_events_need_a_source_with_an_actor_code():
+    assert run(["Air strikes on Ukraine continued."]).height == 0
+    # Officials of no named country are coded by their role alone, as CAMEO codes an actor of unknown country
+    # (PETRARCH's "---GOV"; `toolkit.events.collectives`).
+    assert codes_of(run(["Officials condemned the attack."])) == [("GOV", None, "111")]
 
 
 def test_target_in_a_later_phrase_is_not_the_recipient():
