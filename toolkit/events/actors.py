@@ -35,7 +35,8 @@ from toolkit.events import clauses
 # A list separator ("," "and" "or" "nor"), then at most "the" and two lower-case words ("and the evil
 # awful Gondor", "and its ally Borduria").
 _COMPOUND_GAP = r"^\s*(?:,\s*(?:(?:and|or|nor|&)\s+)?|(?:and|or|nor|&)\s+)(?:the\s+)?(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
-_CLAUSE_BREAK = r"[;:!?]|,|\s[–—-]\s"
+# A comma in a number ("25,000 tons") is no clause break.
+_CLAUSE_BREAK = r"[;:!?]|,(?:[^\d]|$)|\s[–—-]\s"
 _OBJECT_GAP = r"^\s*(?:[^\s,;:!?]+\s+){0,8}$"
 # "by" before the object, with the words before it captured: none when it follows the verb ("attacked
 # by X"), a noun otherwise ("an attack by X").

@@ -39,7 +39,7 @@ _SPEECH = (
 )
 _SPEAKER_GAP = r"^(?:['’]s)?(?:\s+[\w-]+){0,3}\s+$"
 _ACCORDING = r"(?i)according to\s+(?:the\s+)?$"
-_CLAUSE = r"[,;:!?“”\"]|\s[–—-]\s"
+_CLAUSE = r"[;:!?“”\"]|,(?:[^\d]|$)|\s[–—-]\s"
 
 
 _LEADING_AUX = r"(?i)^((?:to|will|would|could|may|might|shall|not|n't)\s)"
@@ -60,7 +60,7 @@ def modality(clause_before: pl.Expr, gap: pl.Expr, trigger: pl.Expr | None = Non
 
 def clause_start(text: pl.Expr, before: pl.Expr) -> pl.Expr:
     """Length of `before` up to its last clause break: `text_before.str.slice(that)` is the verb's clause."""
-    tail = before.str.extract(rf"((?:{_CLAUSE})[^,;:!?“”\"]*)$", 1)
+    tail = before.str.extract(rf"((?:{_CLAUSE})(?:[^,;:!?“”\"]|,\d)*)$", 1)
     return before.str.len_chars() - tail.str.len_chars().fill_null(before.str.len_chars())
 
 
