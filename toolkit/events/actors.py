@@ -54,7 +54,10 @@ _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p
 # ("… left Strelsau before it accused Freedonia"), unless it follows a speech verb and so is the
 # speaker ("Ruritania said it had closed the border …").
 _PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
-_SPEAKER_PRONOUN = r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
+_SPEAKER_PRONOUN = (
+    r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+"
+    r"(?:(?:on|last|this)\s+\w+\s+|yesterday\s+|today\s+)?(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
+)
 _QUOTES = r"[\[\]()\"“”‘’']"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
 # mediation of X" name a mediator or sponsor, not the target.

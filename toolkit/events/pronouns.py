@@ -21,7 +21,9 @@ from toolkit.events import lexicon
 MAX_DISTANCE = 400
 _CLAUSE_OPENING = (
     r"(?i:[.!?;:,\"“”]\s*|\n\s*|\b(?:and|but|said|says|told|added|that|when|after|before|because|while|as|where"
-    r"|although|though|since|until|once|if)\s+)"
+    r"|although|though|since|until|once|if)\s+"
+    # A speech verb and when it was said: "said on Wednesday they …".
+    r"|\b(?:said|says|added|announced)\s+(?:(?:on|last|this)\s+\w+|yesterday|today|tonight)\s+(?:that\s+)?)"
     # An adverb may stand between the opening and the pronoun ("Later it …", "and then they …").
     r"(?i:(?:later|then|also|now|again|earlier|still|meanwhile|\w+ly),?\s+)?"
 )
