@@ -144,17 +144,15 @@ def test_scores_count_triples_per_record():
     assert root["true_positives"] == 1 and root["recall"] == 1.0
 
 
-def test_petrarch_suite_scores_hold(shared):
+def test_petrarch_suite_is_scored_for_every_run_and_subset(shared):
+    # The suite is development data: its figures are reported by `make eval`, never held as floors here
+    # (a floor on it would invite rules fitted to its sentences). This checks the harness itself.
     result = harness.evaluate(shared)
-    # Measured on 2026-11-22 with mentions from toolkit.annotate (the suite's actors and agents loaded as
-    # a recipe's dictionaries) and the suite's verbs: 0.645 root F1 (0.605 exact) on all 277 records,
-    # 0.719 root F1 (0.701 exact) on the CAMEO-only ones (0.499 and 0.610 before PETRARCH's "^",
-    # "[---]", "$"/"+" and its own codes were read, agents were distributed over compound actors and
-    # coordinated verbs shared their subject). The stand-in actor matcher: 0.636 and 0.709.
-    assert result["suite_verbs/cameo_only"]["root"]["f1"] >= 0.68
-    assert result["suite_verbs/cameo_only"]["exact"]["f1"] >= 0.66
-    assert result["suite_verbs+annotate/cameo_only"]["root"]["f1"] >= 0.69
-    assert result["suite_verbs+annotate/cameo_only"]["exact"]["f1"] >= 0.67
-    assert result["suite_verbs+annotate/all"]["root"]["f1"] >= 0.61
-    assert result["suite_verbs+annotate/all"]["exact"]["f1"] >= 0.57
-    assert result["suite_verbs/all"]["root"]["precision"] >= 0.69
+    assert set(result) == {f"{run}/{part}" for run in ("own_patterns", "suite_verbs", "suite_verbs+annotate")
+                           for part in ("all", "cameo_only")}
+    for scores in result.values():
+        assert scores["records"] > 0 and scores["exact"]["expected"] > 0
+        assert 0 <= scores["exact"]["true_positives"] <= scores["root"]["true_positives"]
+        assert scores["exact"]["predicted"] == scores["root"]["predicted"]
+    # The suite's own verbs find most of what it expects: the mechanics run end to end.
+    assert result["suite_verbs/all"]["root"]["true_positives"] > result["own_patterns/all"]["root"]["true_positives"]

@@ -216,7 +216,9 @@ def events(
             text=pl.col("s_text"),
             trigger_start=pl.col("v_start"),
             trigger_end=pl.col("v_end"),
-            event_id=stable_id("article_id", "sentence", "cameo_code", "source_id", "target_id", prefix="event"),
+            # Codes as well as ids: collective actors have no entity id.
+            event_id=stable_id("article_id", "sentence", "cameo_code", "source_id", "target_id", "source_code", "target_code",
+                               prefix="event"),
         )
         .with_columns(cluster_id=clusters.cluster_id(pl.col("published_at")))
         .sort("article_id", "sentence", "v_start", "event_id")

@@ -21,6 +21,7 @@ from functools import cache
 
 import polars as pl
 
+from toolkit.contract.spans import slice_spans
 from toolkit.events import clauses, lexicon
 from toolkit.events.lexicon import noun_forms
 from toolkit.vocab.codes import read_table
@@ -94,8 +95,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     table = group_nouns()
     texts = articles_lf.select("article_id", "text")
     hits = (
-        lexicon.word_hits(articles_lf.select("article_id", _a=lexicon.ascii_copy(pl.col("text"))), "_a",
-                          table["form"].to_list())
+        lexicon.word_hits(texts, "article_id", table["form"].to_list())
         .select("article_id", start="w_start", end="w_end", form="key")
         .join(table.lazy(), on="form", how="inner")
         # Of overlapping nouns the longer counts ("defence minister", not "minister").
@@ -116,39 +116,41 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                    by="article_id", strategy="forward", check_sortedness=False)
         .filter(pl.col("n_start").is_null() | (pl.col("n_start") >= pl.col("end")))
         .drop("n_start")
-        .join(texts, on="article_id", how="inner")
-    )
-    # A modifier of a lower-case noun names no actor ("police station"), and an indefinite noun ("a
-    # company", "any soldier") no particular one.
-    before = pl.col("text").str.slice((pl.col("start") - 8).clip(lower_bound=0), pl.col("start").clip(upper_bound=8))
-    hits = hits.filter(
-        ~clauses.modifies_noun(pl.col("text"), pl.lit(0), pl.col("end"), pl.lit(None, dtype=pl.Int64), pl.lit(True))
-        & ~before.str.contains(_INDEFINITE)
     )
     places = named.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
     before = places.select(
         "article_id", b_end="end", b_country="country_code", b_adjective=pl.col("demonym").fill_null(False)
     ).sort("article_id", "b_end")
     after = places.select("article_id", a_start="start", a_country="country_code")
-    dominant = dominant_country(ments)
-    gap_before = pl.col("text").str.slice(pl.col("b_end"), (pl.col("start") - pl.col("b_end")).clip(lower_bound=0))
-    gap_after = pl.col("text").str.slice(pl.col("end"), (pl.col("a_start") - pl.col("end")).clip(lower_bound=0))
+    hits = (
+        hits.sort("article_id", "start")
+        .join_asof(before, left_on="start", right_on="b_end", by="article_id", strategy="backward",
+                   check_sortedness=False)
+        .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
+                   strategy="forward", check_sortedness=False)
+        .join(dominant_country(ments), on="article_id", how="left")
+    )
+    hits = slice_spans(hits, texts, "article_id", {
+        "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),
+        "_gap_b": (pl.col("b_end"), pl.col("start")), "_gap_a": (pl.col("end"), pl.col("a_start")),
+    })
+    # A modifier of a lower-case noun names no actor ("police station"), and an indefinite noun ("a
+    # company", "any soldier") no particular one.
+    hits = hits.filter(
+        ~clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
+        & ~pl.col("_before").str.contains(_INDEFINITE)
+    )
+    gap_before, gap_after = pl.col("_gap_b").fill_null(""), pl.col("_gap_a").fill_null("")
     country = pl.coalesce(
-        pl.when(gap_before.str.contains(_ADJACENT)
-                | (gap_before.str.contains(_MODIFIED) & (pl.col("b_adjective") | gap_before.str.contains("^['’]s")))
+        pl.when(pl.col("b_end").is_not_null() & (gap_before.str.contains(_ADJACENT)
+                | (gap_before.str.contains(_MODIFIED) & (pl.col("b_adjective") | gap_before.str.contains("^['’]s"))))
                 ).then(pl.col("b_country")),
         pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
         # The article's country stands only for actors at home: police, courts, protesters, parties.
         pl.when(pl.col("role_code").is_in(HOME_ROLES)).then(pl.col("d_country")),
     )
     return (
-        hits.sort("article_id", "start")
-        .join_asof(before, left_on="start", right_on="b_end", by="article_id", strategy="backward",
-                   check_sortedness=False)
-        .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
-                   strategy="forward", check_sortedness=False)
-        .join(dominant, on="article_id", how="left")
-        .with_columns(country_code=country)
+        hits.with_columns(country_code=country)
         .select(
             "article_id", "start", "end", "role_code", "country_code",
             entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),

@@ -176,27 +176,31 @@ def ascii_copy(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(r"\s", " ").str.replace_all(r"[^\x00-\x7F]", "_")
 
 
-def word_hits(frame: pl.LazyFrame, column: str, words: list[str]) -> pl.LazyFrame:
-    """`frame` exploded to one row per occurrence of any of `words` as a whole word in its ASCII copy `column`.
+def word_hits(texts: pl.LazyFrame, on: str | list[str], words: list[str]) -> pl.LazyFrame:
+    """One row per occurrence of any of `words` as a whole word in `texts`' `text` (compared as `ascii_copy`).
 
-    Adds `key` (the word as written in `words`' case, lower-cased), `w_start` and `w_end` (character
-    offsets in `column`). One Aho-Corasick pass finds every occurrence, overlapping ones included, and
-    only those with no letter, digit or "_" on either side are kept.
+    `texts` has the key columns `on` and `text`; the rows are the keys with `key` (the word found,
+    lower-case), `w_start` and `w_end` (character offsets in the text). One Aho-Corasick pass over a
+    copy of the text padded with a space and with every character that is not a letter, digit, "_",
+    "-" or an apostrophe made a space finds each word with its delimiters (a space or hyphen before it;
+    a space, hyphen or apostrophe after it), so only whole words are found and no text is copied onto
+    the rows (see `toolkit.contract.spans`).
     """
-    word = r"[A-Za-z0-9_]"
+    keys = [on] if isinstance(on, str) else list(on)
+    delimited = sorted({f"{a}{w}{b}" for w in words for a in " -" for b in " -'"})
+    padded = pl.concat_str(pl.lit(" "), ascii_copy(pl.col("text")).str.replace_all(r"[^A-Za-z0-9_'\-]", " "), pl.lit(" "))
     return (
-        frame.with_columns(
-            key=pl.col(column).str.extract_many(words, ascii_case_insensitive=True, overlapping=True),
-            w_start=pl.col(column).str.find_many(words, ascii_case_insensitive=True, overlapping=True),
+        texts.select(
+            *keys,
+            key=padded.str.extract_many(delimited, ascii_case_insensitive=True, overlapping=True),
+            w_start=padded.str.find_many(delimited, ascii_case_insensitive=True, overlapping=True),
         )
         .filter(pl.col("key").list.len() > 0)
         .explode("key", "w_start")
-        .with_columns(w_start=pl.col("w_start").cast(pl.Int64), key=pl.col("key").str.to_lowercase())
+        # The delimiter before the word stands at the word's own offset in the text (the pad is one).
+        .with_columns(w_start=pl.col("w_start").cast(pl.Int64),
+                      key=pl.col("key").str.slice(1, pl.col("key").str.len_chars() - 2).str.to_lowercase())
         .with_columns(w_end=pl.col("w_start") + pl.col("key").str.len_chars().cast(pl.Int64))
-        .filter(
-            ((pl.col("w_start") == 0) | ~pl.col(column).str.slice(pl.col("w_start") - 1, 1).str.contains(word))
-            & ~pl.col(column).str.slice(pl.col("w_end"), 1).str.contains(word)
-        )
     )
 
 

@@ -159,11 +159,13 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     forms = lex.select("rank", "pattern", "frame", "lead", "need", key=pl.col("heads")).explode("key").unique(
         ["key", "rank"])
     heads = sorted(forms["key"].unique().to_list(), key=lambda h: (-len(h), h))
+    keys = ["article_id", "sentence"]
+    # Sentences are short: each candidate carries its sentence's ASCII copy to read the frame after it.
+    copies = sent.select(*keys, "start", _a=lexicon.ascii_copy(pl.col("s_text")))
     found = (
-        lexicon.word_hits(
-            sent.select("article_id", "sentence", "start", _a=lexicon.ascii_copy(pl.col("s_text"))), "_a", heads
-        )
+        lexicon.word_hits(sent.select(*keys, text="s_text"), keys, heads)
         .rename({"w_start": "h_start", "w_end": "h_end"})
+        .join(copies, on=keys, how="inner")
         .with_columns(tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
         .with_columns(_words=pl.col("tail").str.slice(0, 60).str.to_lowercase().str.extract_all(r"[a-z0-9_'-]+"))
         .with_columns(_next=pl.col("_words").list.first())

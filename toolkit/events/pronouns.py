@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.contract.spans import slice_spans
 from toolkit.events import lexicon
 
 MAX_DISTANCE = 400
@@ -40,32 +41,28 @@ _KINDS = {
 
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """Pronoun mentions with the columns of `ments` but `sentence` (article_id, entity_id, start, end, …, code)."""
-    before = pl.col("text").str.slice((pl.col("start") - 40).clip(lower_bound=0), pl.col("start").clip(upper_bound=40))
+    texts = articles_lf.select("article_id", "text")
+    # The text's own start counts as a clause opening.
+    opening = pl.when(pl.col("start") <= 40).then(pl.concat_str(pl.lit("\n"), pl.col("_b"))).otherwise(pl.col("_b"))
     found = (
-        lexicon.word_hits(articles_lf.select("article_id", "text", _a=lexicon.ascii_copy(pl.col("text"))), "_a",
-                          list(_KINDS))
-        .select("article_id", "text", word="key", start="w_start", end="w_end")
-        # The text's own start counts as a clause opening.
-        .filter(pl.when(pl.col("start") <= 40).then(pl.concat_str(pl.lit("\n"), before)).otherwise(before)
-                .str.contains(rf"{_CLAUSE_OPENING}$"))
-        .drop("text")
+        slice_spans(
+            lexicon.word_hits(texts, "article_id", list(_KINDS)).select("article_id", word="key", start="w_start",
+                                                                         end="w_end"),
+            texts, "article_id", {"_b": (pl.col("start") - 40, pl.col("start")), "_a": (pl.col("end"), pl.col("end") + 20)},
+        )
+        .filter(opening.str.contains(rf"{_CLAUSE_OPENING}$")
+                & ~((pl.col("word") == "it") & pl.col("_a").str.contains(_EXPLETIVE)))
+        .drop("_b", "_a")
         # Collected here: left lazy, the optimiser moves work into the explode above and runs many times slower.
         .collect()
         .lazy()
     )
-    texts = articles_lf.select("article_id", "text")
-    found = (
-        found.join(texts, on="article_id", how="inner")
-        .filter(~((pl.col("word") == "it") & pl.col("text").str.slice(pl.col("end"), 20).str.contains(_EXPLETIVE)))
-        .drop("text")
-    )
-    window = pl.col("text").str.slice((pl.col("start") - 60).clip(lower_bound=0), pl.col("start").clip(upper_bound=60))
     # The text's own start counts as a clause opening.
-    before = pl.when(pl.col("start") <= 60).then(pl.concat_str(pl.lit("\n"), window)).otherwise(window)
+    before = pl.when(pl.col("start") <= 60).then(pl.concat_str(pl.lit("\n"), pl.col("_w"))).otherwise(pl.col("_w"))
     subjects = (
-        ments.join(texts, on="article_id", how="inner")
+        slice_spans(ments, texts, "article_id", {"_w": (pl.col("start") - 60, pl.col("start"))})
         .filter(before.str.contains(_SUBJECT_POSITION))
-        .drop("text")
+        .drop("_w")
         .cache()  # read once per pronoun below
     )
     found = found.cache()
