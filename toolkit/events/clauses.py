@@ -21,7 +21,8 @@ Rules (whole-column expressions; the events stage applies them, `toolkit.events.
   "bombarded with complaints");
 - a meeting, visit or hosting (04x, except pairs and talks "between") needs a target: "Ruritania went
   to the polls", "Freedonia has met its targets", "Strelsau hosted the festival" name no one visited
-  or met.
+  or met; so does material cooperation (06x): "Ruritania's investment in roads" or "trade figures"
+  name no partner.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ _FORCE_CUE = (
 _WAR = r"(?i)\bwars?\b"
 _WAR_OF_WORDS = r"(?i)\bwar\s+of\s+words\b"
 _ARMED_ACTOR = r"(?:MIL|COP|REB|INS|UAF|SEP|SPY)"
-TARGET_NEEDED = r"^04[0-6]"
+TARGET_NEEDED = r"^(?:04[0-6]|06)"
 
 
 def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: pl.Expr, adjective: pl.Expr) -> pl.Expr:
@@ -146,7 +147,8 @@ def armed(code: pl.Expr) -> pl.Expr:
 
 
 def lacks_needed_target() -> pl.Expr:
-    """True for a visit, meeting or hosting (04x, not a pair or "between") that names no one as target."""
+    """True for a visit, meeting, hosting or material cooperation (04x, 06x; not a pair or "between") that
+    names no one as target."""
     return (
         pl.col("cameo_code").str.contains(TARGET_NEEDED)
         & pl.col("roles").is_in(["forward", "reverse", "passive"])
