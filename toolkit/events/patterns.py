@@ -18,7 +18,6 @@ pattern codes them ("attack helicopters", "peace-keeping force"), and codes noth
 from __future__ import annotations
 
 from collections.abc import Iterable
-import re
 from functools import cache
 from pathlib import Path
 
