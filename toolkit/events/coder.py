@@ -1,8 +1,8 @@
 """Events: CAMEO-coded "who did what to whom, when, where", read sentence by sentence.
 
 The stage joins focused parts, each documented in its module:
-- `toolkit.events.patterns`: verb and noun patterns (toolkit/data/verbs.tsv plus a recipe's files) matched in
-  one regex pass per sentence;
+- `toolkit.events.lexicon` and `toolkit.events.patterns`: the CAMEO lexicon (toolkit/data/lexicon, lemma
+  rows expanded into their forms), verbs.tsv's no-event phrases and a recipe's files, matched per sentence;
 - `toolkit.events.collectives`: actors named by a common noun ("police", "Iraqi troops") with role and country;
 - `toolkit.events.pronouns`: subject pronouns ("he", "it", "they") as mentions of the actor they stand for;
 - `toolkit.events.actors`: source and target from the mentions around each match (compound actors, passive
