@@ -39,11 +39,16 @@ _KINDS = {
 }
 
 
+def _from_text_start(window: pl.Expr, n: int) -> pl.Expr:
+    """The `n` characters before `start`, led by a line break where they reach the text's start: the
+    text's own start counts as a clause opening."""
+    return pl.when(pl.col("start") <= n).then(pl.concat_str(pl.lit("\n"), window)).otherwise(window)
+
+
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """Pronoun mentions with the columns of `ments` but `sentence` (article_id, entity_id, start, end, …, code)."""
     texts = articles_lf.select("article_id", "text")
-    # The text's own start counts as a clause opening.
-    opening = pl.when(pl.col("start") <= 40).then(pl.concat_str(pl.lit("\n"), pl.col("_b"))).otherwise(pl.col("_b"))
+    opening = _from_text_start(pl.col("_b"), 40)
     found = (
         slice_spans(
             lexicon.word_hits(texts, "article_id", list(_KINDS)).select("article_id", word="key", start="w_start",
@@ -57,8 +62,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .collect()
         .lazy()
     )
-    # The text's own start counts as a clause opening.
-    before = pl.when(pl.col("start") <= 60).then(pl.concat_str(pl.lit("\n"), pl.col("_w"))).otherwise(pl.col("_w"))
+    before = _from_text_start(pl.col("_w"), 60)
     subjects = (
         slice_spans(ments, texts, "article_id", {"_w": (pl.col("start") - 60, pl.col("start"))})
         .filter(before.str.contains(_SUBJECT_POSITION))
