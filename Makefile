@@ -41,7 +41,7 @@ validate: $(BUILD)/demo/manifest.json ## re-check the built demo dataset (schema
 	$(TOOLKIT) validate $(BUILD)/demo
 
 test: $(VENV)/.synced ## run the whole test suite
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest -n auto
 
 bench: $(VENV)/.synced ## full build of a synthetic corpus: articles/s, MB/s, peak memory (ARTICLES=10000)
 	$(VENV)/bin/python -m toolkit.pipeline.bench --articles $(ARTICLES) --out $(BUILD)/bench
