@@ -93,6 +93,62 @@ def test_user_actor_file_extends_and_its_dates_choose_the_role(tmp_path):
     assert "Carvalho" not in run("Carvalho spoke.")["surface"].to_list()  # shipped dictionaries untouched
 
 
+def test_a_surface_shared_by_two_names_is_the_one_in_office_on_the_day(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text(
+        HEADER
+        + "Tomas Varga\tVarga\tperson\tPRT\tGOV\t1990-01-01\t2000-01-01\n"
+        + "Ana Varga\tVarga\tperson\tESP\tGOV\t2010-01-01\t2020-01-01\n",
+        encoding="utf-8",
+    )
+    dicts = load_dictionaries([path])
+    days = ["1995-05-01", "2015-05-01", "2005-05-01", None]
+    arts = pl.LazyFrame({
+        "article_id": ["a", "b", "c", "d"], "text": ["VARGA SPOKE\n\nVarga spoke."] * 4,
+        "published_at": pl.Series(days).str.to_datetime().dt.replace_time_zone("UTC"),
+    })
+    found = entities.mentions(arts, segment.sentences(arts), dictionaries=dicts).collect()
+    by_article = found.group_by("article_id").agg(pl.col("name").unique(), pl.col("actor_code").unique())
+    assert sorted(by_article.rows()) == [
+        ("a", ["Tomas Varga"], ["PRTGOV"]),
+        ("b", ["Ana Varga"], ["ESPGOV"]),
+        # Between the two: the one whose office is over, now a former office holder (an elite, ELI).
+        ("c", ["Tomas Varga"], ["PRTELI"]),
+        ("d", ["Ana Varga"], ["ESPGOV"]),  # no date: the latest period
+    ]
+    ids = found.group_by("name").agg(pl.col("entity_id").n_unique())
+    assert ids["entity_id"].to_list() == [1, 1]
+
+
+def test_shipped_knowledge_base_names_each_actor_in_one_file_with_periods_that_do_not_overlap():
+    from toolkit.vocab.dictionaries import DATA_DIR, _read_actor_file
+
+    paths = [DATA_DIR / "actors.tsv", *sorted((DATA_DIR / "actors").glob("*.tsv"))]
+    assert len(paths) > 1
+    rows = pl.concat([_read_actor_file(p).with_columns(file=pl.lit(p.name)) for p in paths])
+    files_per_name = rows.group_by("name").agg(pl.col("file").n_unique())
+    assert files_per_name.filter(pl.col("file") > 1).height == 0
+    ordered = rows.sort("name", "start_date", nulls_last=False).with_columns(
+        next_start=pl.col("start_date").shift(-1).over("name")
+    )
+    overlapping = ordered.filter(
+        pl.col("next_start").is_not_null() & (pl.col("end_date").is_null() | (pl.col("end_date") > pl.col("next_start")))
+    )
+    assert overlapping.height == 0, overlapping.select("name", "start_date", "end_date", "file").head()
+
+
+def test_shipped_actors_resolve_at_the_date_of_the_story():
+    arts = pl.LazyFrame({
+        "article_id": ["a", "b"], "text": ["Bush met Yeltsin.", "Bush met Putin."],
+        "published_at": pl.Series(["1992-06-01", "2005-06-01"]).str.to_datetime().dt.replace_time_zone("UTC"),
+    })
+    found = entities.mentions(arts, segment.sentences(arts)).collect().sort("article_id", "start")
+    assert found.select("article_id", "name", "actor_code").rows() == [
+        ("a", "George H. W. Bush", "USAGOV"), ("a", "Boris Yeltsin", "RUSGOV"),
+        ("b", "George W. Bush", "USAGOV"), ("b", "Vladimir Putin", "RUSGOV"),
+    ]
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -7,8 +7,9 @@ Rules, in order:
 2. A capital is its country's government (a metonym: kind country, role GOV) when a speech or action
    verb follows it ("Canberra said", "Canberra has accused") or when it is the object of a persuasion
    verb followed by "to" ("persuade Canberra to join"); otherwise it is a place.
-3. An actor's country and role come from its dictionary row whose date range holds the article's
-   publication date (the latest range when the date is unknown); a title at the mention wins.
+3. An actor's name, country and role come from the dictionary row, of all names its surface
+   belongs to, whose date range holds the article's publication date (the latest range when the date
+   is unknown; see `_actor_periods` for a day outside every range); a title at the mention wins.
 4. A name candidate (people.py) on the very span of a gazetteer match only lends it its title; a
    pattern-only person that contains any gazetteer match is dropped ("Chile-Peru",
    "Macron-Scholz"): the matches inside it stand.
@@ -86,41 +87,59 @@ def kept(lf: pl.LazyFrame, cond: pl.Expr) -> pl.LazyFrame:
 
 
 def _actor_periods(matches: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
-    """Actor matches with country and role of the dictionary row in force on the publication date."""
-    # Periods belong to the actor's name (its key), so headline forms ("PUTIN") find them too.
+    """Actor matches as the actor, country and role in force on the publication date.
+
+    A surface may belong to several names ("Bush" to both presidents of that name): the names it
+    belongs to are found by its canonical form, so headline forms ("PUTIN") find them too, and of all
+    their periods the one holding the publication date wins (at a tie the latest start, then the row
+    listed first); with no date, the latest period. On a known day outside every period the actor
+    keeps the country of the period nearest before the day (else after it); a person whose offices
+    are all over is coded as CAMEO codes former office holders, an elite (ELI) of that country.
+    """
+    surfaces = actor_surfaces(dicts)
+    names = surfaces.select(_skey=canonical_key(pl.col("surface")), key="key").unique()
     periods = (
-        actor_surfaces(dicts)
-        .unique(["key", "start_date", "end_date"], keep="first", maintain_order=True)
-        .lazy()
-        .select("key", pl.col("country_code").alias("_a_country"), pl.col("role_code").alias("_a_role"),
+        surfaces.unique(["key", "start_date", "end_date"], keep="first", maintain_order=True)
+        .select("key", pl.col("name").alias("_a_name"), pl.col("kind").alias("_a_kind"),
+                pl.col("country_code").alias("_a_country"), pl.col("role_code").alias("_a_role"),
                 "start_date", "end_date", "_row")
     )
+    candidates = names.join(periods, on="key").rename({"key": "_a_key"}).lazy()
     day = pl.col("published_at").dt.date()
     covers = (
         (pl.col("start_date").is_null() | (pl.col("start_date") <= day))
         & (pl.col("end_date").is_null() | (day < pl.col("end_date")))
     ).fill_null(False)
+    over = (pl.col("end_date") <= day).fill_null(False)
     chosen = (
         matches.filter(pl.col("actor"))
-        .select(ART, "start", "key", "published_at")
-        .join(periods, on="key", how="inner")
-        .with_columns(_covers=covers, _day_known=day.is_not_null())
-        # In force on the day; else (day unknown) the latest period; a known day outside every period
-        # keeps the entity but not the period's codes.
-        .filter(pl.col("_covers") | ~pl.col("_day_known"))
-        .sort([ART, "start", "_covers", "start_date", "_row"], descending=[False, False, True, True, False],
-              nulls_last=True)
+        .select(ART, "start", "published_at", _skey=canonical_key(pl.col("surface")))
+        .join(candidates, on="_skey", how="inner")
+        .with_columns(_covers=covers, _over=over)
+        # In force first; then periods already over, the latest end first; then those still to come.
+        .with_columns(_order=pl.when(pl.col("_covers") | day.is_null()).then(pl.col("start_date"))
+                      .when(pl.col("_over")).then(pl.col("end_date")))
+        .sort([ART, "start", "_covers", "_over", "_order", "start_date", "_row"],
+              descending=[False, False, True, True, True, False, False], nulls_last=True)
         .unique([ART, "start"], keep="first", maintain_order=True)
-        .select(ART, "start", "_a_country", "_a_role")
+        .with_columns(_a_role=pl.when(pl.col("_covers") | day.is_null()).then(pl.col("_a_role"))
+                      .when(pl.col("_over") & (pl.col("_a_kind") == "person")).then(pl.lit("ELI")))
+        .select(ART, "start", "_a_key", "_a_name", "_a_kind", "_a_country", "_a_role")
     )
     actor = pl.col("actor")
+    found = actor & pl.col("_a_key").is_not_null()
     return (
         matches.join(chosen, on=[ART, "start"], how="left", maintain_order="left")
         .with_columns(
+            key=pl.when(found).then(pl.col("_a_key")).otherwise(pl.col("key")),
+            name=pl.when(found).then(pl.col("_a_name")).otherwise(pl.col("name")),
+            kind=pl.when(found).then(pl.col("_a_kind")).otherwise(pl.col("kind")),
             country_code=pl.when(actor).then(pl.col("_a_country")).otherwise(pl.col("country_code")),
             role_code=pl.when(actor).then(pl.col("_a_role")).otherwise(pl.col("role_code")),
         )
-        .drop("_a_country", "_a_role")
+        .with_columns(entity_id=pl.when(found).then(stable_id(pl.col("kind"), pl.col("key"), prefix="entity"))
+                      .otherwise(pl.col("entity_id")))
+        .drop("_a_key", "_a_name", "_a_kind", "_a_country", "_a_role")
     )
 
 

@@ -94,8 +94,15 @@ def _read_agent_file(path: Path) -> pl.DataFrame:
     return raw.with_columns(pl.col("phrase").str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars())
 
 
+# The shipped knowledge base: actors.tsv and the files of actors/ (by region and kind), read as one
+# dictionary. A name appears in one shipped file only (checked by the tests), so the files' order never
+# decides anything; their rows of one surface are told apart by date (see `resolve._actor_periods`).
+SHIPPED_ACTOR_FILES = ("actors.tsv", "actors/*.tsv")
+
+
 def _shipped_actors() -> pl.DataFrame:
-    return _read_actor_file(DATA_DIR / "actors.tsv").with_columns(source=pl.lit("actors.tsv"))
+    paths = [DATA_DIR / "actors.tsv", *sorted((DATA_DIR / "actors").glob("*.tsv"))]
+    return pl.concat([_read_actor_file(p) for p in paths]).with_columns(source=pl.lit("shipped"))
 
 
 def _checked_roles(table: pl.DataFrame) -> pl.DataFrame:
@@ -114,7 +121,7 @@ def shipped() -> Dictionaries:
         metonyms=read_table("metonyms.tsv", _METONYM_SCHEMA),
         name_stopwords=read_table("name_stopwords.tsv", _STOP_SCHEMA),
         ambiguous=read_table("ambiguous_names.tsv", _AMBIGUOUS_SCHEMA),
-        sources=("actors.tsv",),
+        sources=SHIPPED_ACTOR_FILES,
     )
 
 
@@ -152,7 +159,8 @@ def actor_surfaces(dicts: Dictionaries) -> pl.DataFrame:
         .with_columns(pl.col("surface").str.strip_chars())
         .filter(pl.col("surface") != "")
     )
-    # The last file naming a surface owns it; within that file every period of the name is kept.
+    # The last file naming a surface owns it; within that file every period of every name claiming it
+    # is kept (the shipped files count as one).
     owner = rows.group_by("surface", maintain_order=True).agg(pl.col("source").last().alias("_owner"))
     return (
         rows.join(owner, on="surface")
