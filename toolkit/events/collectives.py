@@ -27,7 +27,7 @@ from toolkit.events.lexicon import noun_forms
 from toolkit.vocab.codes import read_table
 
 KIND = "group"
-_SCHEMA = {"noun": pl.Utf8, "role_code": pl.Utf8, "notes": pl.Utf8}
+_SCHEMA = {"noun": pl.Utf8, "role_code": pl.Utf8, "needs_country": pl.Utf8, "notes": pl.Utf8}
 # Domestic roles a bare code can name (cameo_roles.tsv's first group and sectors; not IGO, NGO and the like).
 ROLE_CODES = [
     "COP", "GOV", "INS", "JUD", "MIL", "OPP", "REB", "SEP", "SPY", "UAF", "AGR", "BUS", "CRM", "CVL", "DEV",
@@ -47,14 +47,15 @@ _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 
 @cache
 def group_nouns() -> pl.DataFrame:
-    """(form, role_code): every singular and plural form of toolkit/data/group_nouns.tsv, lower-case."""
+    """(form, role_code, needs_country): every singular and plural form of toolkit/data/group_nouns.tsv, lower-case."""
     table = read_table("group_nouns.tsv", _SCHEMA)
     rows = {}
-    for noun, role, _ in table.iter_rows():
+    for noun, role, needs, _ in table.iter_rows():
         forms = [noun] if noun.endswith(("s", "men", "police", "military", "army", "authorities")) else noun_forms(noun)
         for form in forms:
-            rows.setdefault(form.lower(), role)
-    return pl.DataFrame({"form": list(rows), "role_code": list(rows.values())})
+            rows.setdefault(form.lower(), (role, needs == "yes"))
+    return pl.DataFrame([(f, r, n) for f, (r, n) in rows.items()], schema=["form", "role_code", "needs_country"],
+                        orient="row")
 
 
 def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
@@ -151,6 +152,8 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     )
     return (
         hits.with_columns(country_code=country)
+        # A noun that is as often another word ("forces" as a verb) is an actor only with its country.
+        .filter(~pl.col("needs_country") | pl.col("country_code").is_not_null())
         .select(
             "article_id", "start", "end", "role_code", "country_code",
             entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),
