@@ -141,6 +141,11 @@ def _locations(sent: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _now(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """`lf` computed now, as a lazy frame over the result."""
+    return lf.collect().lazy()
+
+
 def events(
     articles_lf: pl.LazyFrame,
     sentences_lf: pl.LazyFrame,
@@ -155,31 +160,28 @@ def events(
     the built-in ones where both match at the same place. `builtin_patterns=False` uses only them.
     """
     table = pattern_table(patterns, builtin=builtin_patterns)
-    # Both frames are read by every part below: cached, they are computed once per collect (and the
-    # optimiser does not have to find the shared subplans itself, which costs seconds on this graph).
+    # Every part below reads these frames more than once. They are computed here, at the stage's own
+    # boundaries: left as one lazy graph, planning it costs most of a second per call and the plan
+    # runs about twice as long as the parts one after another.
     # A bare role ("GOV" for a mention of a president naming no country) takes the entity's country.
-    named = collectives.with_home_country(_mention_frame(mentions_lf)).cache()
+    named = _now(collectives.with_home_country(_mention_frame(mentions_lf)))
     columns = named.collect_schema().names()
     # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named
     # mentions (`toolkit.events.collectives`, `toolkit.events.pronouns`).
-    with_groups = pl.concat([named, _in_sentences(collectives.mentions(articles_lf, named), sentences_lf, columns)]).cache()
+    with_groups = _now(pl.concat([named, _in_sentences(collectives.mentions(articles_lf, named), sentences_lf, columns)]))
     said = _in_sentences(pronouns.mentions(articles_lf, with_groups), sentences_lf, columns)
-    mentioned = pl.concat([with_groups, said]).cache()
+    mentioned = _now(pl.concat([with_groups, said]))
     # `_sid` numbers the sentences: one integer key is much cheaper to join and window on than two.
-    sent = (
-        _sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid").cache()
-    )
-    ments = mentioned.join(sent.select("article_id", "sentence", "_sid"), on=["article_id", "sentence"]).cache()
-    found = (
+    sent = _now(_sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid"))
+    ments = _now(mentioned.join(sent.select("article_id", "sentence", "_sid"), on=["article_id", "sentence"]))
+    found = _now(
         pattern_matches(sent, table)
         .join(table.lazy().select("verb", "cameo_code", "roles"), on="verb", how="left")
         # A "no event" phrase has claimed its words in the match above; it codes nothing.
         .filter(pl.col("cameo_code") != NO_EVENT)
         .join(sent, on=["article_id", "sentence"], how="inner")
-        .cache()
     )
-    # The groups are read three times by `assign` (subject, the group before it, object): cached.
-    coded = actors.assign(found, actors.groups(ments, sent, found).cache())
+    coded = _now(actors.assign(found, _now(actors.groups(ments, sent, found))))
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting
     # needs someone visited or met (see `toolkit.events.clauses`).
     trigger = actors.between(pl.col("v_start"), pl.col("v_end"))
@@ -196,10 +198,14 @@ def events(
     before_verb = actors.between(pl.col("start"), pl.col("v_start"))
     clause = before_verb.str.slice(modality.clause_start(pl.col("s_text"), before_verb))
     subject_end = pl.max_horizontal(pl.col("b1_end").fill_null(pl.col("start")), pl.col("start"))
-    # Dates depend on the sentence only: resolved once per sentence with a match, not once per event.
+    # Dates, attributions and places depend on the sentence only: resolved once per sentence with an
+    # event, not once per event, and not for the sentences without one.
+    coded = _now(coded)
+    has_event = coded.select("_sid").unique()
+    sent = _now(sent.join(has_event, on="_sid", how="semi"))
+    ments = _now(ments.join(has_event, on="_sid", how="semi"))
     dated = dates.with_event_dates(
-        sent.join(found.select("_sid").unique(), on="_sid", how="semi").select("_sid", "s_text", "published_at"),
-        "s_text", "published_at",
+        sent.select("_sid", "s_text", "published_at"), "s_text", "published_at",
     ).select("_sid", "event_date", "event_date_end", "date_precision")
     codes = cameo_table().lazy().select("cameo_code", "root_code", "quad_class", "goldstein", "plover_type")
     out = (
