@@ -26,6 +26,16 @@ def test_a_collective_takes_the_country_written_with_it(text, source):
     assert run([text])["source_code"].to_list()[:1] == [source]
 
 
+def test_a_noun_that_needs_its_country_is_an_actor_only_with_it():
+    assert ("190", "CHLMIL", "PER") in dyads(["Chilean forces attacked Peru."])
+    found = collectives.mentions(
+        pl.LazyFrame({"article_id": ["a"], "text": ["Drought forces farmers to leave. The forces of Peru left."]}),
+        pl.LazyFrame(schema={"article_id": pl.Utf8, "start": pl.Int64, "end": pl.Int64, "kind": pl.Utf8,
+                             "country_code": pl.Utf8, "demonym": pl.Boolean}),
+    ).collect()
+    assert found.filter(pl.col("role_code") == "MIL").height == 0  # no country written: neither is an actor
+
+
 def test_police_at_home_take_the_country_of_the_story_and_officials_abroad_do_not():
     home = "Peru held a vote in Lima on Sunday. Police arrested two protesters in the capital."
     assert ("173", "PERCOP", "PERCVL") in dyads([home])
