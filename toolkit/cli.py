@@ -43,8 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--format", choices=FORMATS, help="read every file as this format, whatever its extension")
     b.add_argument("--shard-size", type=int, metavar="N", help="documents per shard (bounds memory)")
     b.add_argument(
-        "--workers", type=int, metavar="N", default=1,
-        help="processes working on shards at once (default 1); the output does not depend on it",
+        "--workers", type=int, metavar="N",
+        help="processes working on shards at once (default: the cores available; a corpus of at most"
+        " 1,000 documents is built in this process); the output does not depend on it",
     )
     b.add_argument("--json", action="store_true", help="print the build summary as JSON on stdout")
     v = sub.add_parser("validate", parents=[common], help="re-check a built dataset: schemas, cross-table rules, checksums")
@@ -100,7 +101,7 @@ def _failure(exc: BaseException) -> tuple[int | None, str]:
 
 
 def _build(args: argparse.Namespace, err: Console) -> int:
-    if (args.shard_size is not None and args.shard_size < 1) or args.workers < 1:
+    if (args.shard_size is not None and args.shard_size < 1) or (args.workers is not None and args.workers < 1):
         err.print("[bold red]error:[/] --shard-size and --workers must be positive integers")
         return EXIT_USAGE
     columns = (TextColumn("building"), BarColumn(), MofNCompleteColumn(), TextColumn("shards"), TimeElapsedColumn())

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import shutil
@@ -91,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--out", default="build/bench")
     parser.add_argument("--shard-size", type=int, default=SHARD_SIZE, help="documents per shard")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes working on shards")
+    parser.add_argument("--workers", type=int, default=None, help="processes working on shards (default: the cores available)")
     parser.add_argument("--no-events", action="store_true", help="build without the event stage ([events] code = false)")
     args = parser.parse_args(argv)
-    from toolkit.pipeline.run import build
+    from toolkit.pipeline.run import available_cores, build
 
     out = Path(args.out)
     corpus = out / "corpus"
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ) / 1024
     report = {
         "input_records": args.articles,
-        "workers": args.workers,
+        "workers": args.workers or available_cores(),
         "events": not args.no_events,
         "shard_size": args.shard_size,
         "input_mb": round(n_bytes / 1e6, 2),

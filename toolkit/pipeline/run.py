@@ -171,20 +171,22 @@ def build(
     out: str | Path,
     fmt: str | None = None,
     shard_size: int | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build a dataset from a recipe, folders or files into `out` (replaced atomically).
 
-    `workers` > 1 runs shards in that many processes; the output is the same bytes either way.
+    `workers` > 1 runs shards in that many processes (default: the cores this process may use); the
+    output is the same bytes either way.
     """
+    workers = available_cores() if workers is None else workers
     started = time.perf_counter()
     recipe = resolve_recipe(inputs, fmt, shard_size)
     protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
     check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
     files, skipped = read.walk_inputs(list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside)
     input_entries = [_input_entry(f) for f in files]
-    shards = plan_shards(files, recipe.shard_size)
+    shards = plan_shards(files, recipe.shard_size, workers)
     out = Path(out)
     with atomic_dir(out, protected) as tmp:
         parts = tmp / "_parts"
@@ -203,6 +205,14 @@ def build(
         seconds=time.perf_counter() - started,
         skipped=dict(sorted(Counter(s["reason"] for s in skipped).items())),
     )
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
 
 
 def _input_entry(f: read.InputFile) -> dict:
@@ -267,16 +277,24 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-def plan_shards(files: Sequence[read.InputFile], shard_size: int) -> list[list[read.InputFile]]:
+# A corpus smaller than this many documents per worker stays one shard in the calling process:
+# starting a worker (imports, dictionaries, the event lexicon) costs more than such a shard takes.
+MIN_PARALLEL_SHARD = 1000
+
+
+def plan_shards(files: Sequence[read.InputFile], shard_size: int, workers: int = 1) -> list[list[read.InputFile]]:
     """Consecutive files grouped until a shard holds about `shard_size` documents.
 
     Documents per file are estimated by `read.estimate_documents`; a single file larger than the
-    shard size forms a shard of its own.
+    shard size forms a shard of its own. With several workers, shards are made small enough that
+    each worker gets one (never below MIN_PARALLEL_SHARD documents); the tables do not depend on it.
     """
+    sizes = [read.estimate_documents(f) for f in files]
+    if workers > 1:
+        shard_size = min(shard_size, max(MIN_PARALLEL_SHARD, -(-sum(sizes) // workers)))
     shards: list[list[read.InputFile]] = [[]]
     count = 0
-    for f in files:
-        n = read.estimate_documents(f)
+    for f, n in zip(files, sizes, strict=True):
         if shards[-1] and count + n > shard_size:
             shards.append([])
             count = 0
