@@ -112,3 +112,14 @@ def test_an_agent_before_who_and_a_possessive_after_of_keep_their_actor():
     assert one("Canadian lawmakers who blame Mexico spoke on Monday.")["source_code"] == "CANLEG"
     row = one("The details of Canada's visit to Mexico were leaked.")
     assert (row["cameo_code"], row["source_code"], row["target_code"]) == ("042", "CAN", "MEX")
+
+
+def test_an_arrest_without_its_agent_is_the_police_or_the_courts_of_the_story():
+    # CAMEO 173 is an act of the state's police or courts; a passive without "by" leaves them unnamed.
+    story = "Peru held a vote in Lima. Two opposition leaders were arrested on Monday. The protester has been jailed."
+    assert codes_of(run([story])) == [("PERCOP", "PEROPP", "173"), ("PERJUD", "PERCVL", "173")]
+    # A story of no one country: the role alone. A named agent stays the agent.
+    assert codes_of(run(["Two opposition leaders were arrested."])) == [("COP", "OPP", "173")]
+    assert codes_of(run(["Two opposition leaders were arrested by Chilean police."])) == [("CHLCOP", "CHLOPP", "173")]
+    # Other acts without their agent stay sourceless: not events.
+    assert run(["Two opposition leaders were attacked in Lima."]).height == 0

@@ -200,8 +200,9 @@ def test_sports_reports_give_no_events_but_politics_about_sport_does():
 
 
 def test_a_passive_without_an_agent_names_no_source():
-    # Who arrested or accused is not said: the subject is the target, and an act needs a source.
-    assert run(["A British opposition leader was arrested on Monday.", "The Spanish banker is accused of fraud."]).height == 0
+    # Who accused is not said: the subject is the target, and an act needs a source. (An arrest is the
+    # police's: see test_actors.)
+    assert run(["The Spanish banker is accused of fraud.", "A British envoy was criticised on Monday."]).height == 0
     assert codes_of(run(["Iran was attacked by Iraq.", "Russia is attacking Ukraine."])) == [
         ("IRQ", "IRN", "190"), ("RUS", "UKR", "190"),
     ]

@@ -59,6 +59,9 @@ _SPEAKER_PRONOUN = (
     r"(?:(?:on|last|this)\s+\w+\s+|yesterday\s+|today\s+)?(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
 )
 _QUOTES = r"[\[\]()\"“”‘’']"
+# The kind of a source the text implies but does not name (see `assign`), and the acts of courts.
+IMPLIED_AGENT = "implied"
+_COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
 # mediation of X" name a mediator or sponsor, not the target.
 _MEDIATOR = (
@@ -343,6 +346,15 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("pair"))
         .otherwise(pl.col("roles"))
     )
+    # "X was arrested", "X has been jailed": CAMEO's 173 (arrest, detain, charge with legal action) is
+    # an act of the state's police or courts, which the text leaves unnamed. The source is that role
+    # (`IMPLIED_AGENT`; its country is added by the coder): police for arrest and detention, courts for
+    # sentences, prison terms and indictments.
+    court = between(pl.col("v_start"), pl.col("v_end")).str.contains(_COURT_ACT)
+    implied = pl.concat_list(pl.struct(
+        id=pl.lit(None, pl.Utf8), code=pl.when(court).then(pl.lit("JUD")).otherwise(pl.lit("COP")),
+        start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(IMPLIED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
+    ))
     # A pair is every member of the subject group (with the group before it when it stands alone).
     partners = pl.when((pl.col("b1_members").list.len() == 1) & pl.col("b2_members").is_not_null()).then(
         pl.concat_list("b2_members", "b1_members")
@@ -350,7 +362,10 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     src = (
         pl.when(role == "forward").then(pl.col("b1_members"))
         .when(role == "reverse").then(pl.col("a1_members"))
-        .when(role == "passive").then(pl.when(pl.col("_by")).then(pl.col("a1_members")))
+        .when(role == "passive").then(
+            pl.when(pl.col("_by")).then(pl.col("a1_members"))
+            .when(pl.col("cameo_code") == "173").then(implied)
+        )
         .when(role == "pair").then(partners)
         .when(role == "between").then(pl.col("a1_members"))
     )
@@ -380,6 +395,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
             .otherwise(pl.col("_src").struct.field("code")),
             target_id=pl.col("_tgt").struct.field("id"), target_code=pl.col("_tgt").struct.field("code"),
             target_kind=pl.col("_tgt").struct.field("kind"),
+            implied_source=pl.col("_src").struct.field("kind") == IMPLIED_AGENT,
         )
         # An actor acting on itself is a misreading (in a pair every member acts on every other; otherwise
         # the object found is the subject's own entity, "Eriadori … a visit to Eriador"): dropped.

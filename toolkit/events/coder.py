@@ -182,6 +182,15 @@ def events(
         .join(sent, on=["article_id", "sentence"], how="inner")
     )
     coded = _now(actors.assign(found, _now(actors.groups(ments, sent, found))))
+    # A source the text implies ("X was arrested": the police) is of the country the story is about,
+    # as the collectives at home are (`collectives.HOME_ROLES`); else its role alone.
+    coded = (
+        coded.join(collectives.dominant_country(ments), on="article_id", how="left")
+        .with_columns(source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
+                      .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")))
+        .drop("d_country", "implied_source")
+        .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
+    )
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting
     # needs someone visited or met (see `toolkit.events.clauses`).
     trigger = actors.between(pl.col("v_start"), pl.col("v_end"))
