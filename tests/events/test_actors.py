@@ -123,3 +123,8 @@ def test_an_arrest_without_its_agent_is_the_police_or_the_courts_of_the_story():
     assert codes_of(run(["Two opposition leaders were arrested by Chilean police."])) == [("CHLCOP", "CHLOPP", "173")]
     # Other acts without their agent stay sourceless: not events.
     assert run(["Two opposition leaders were attacked in Lima."]).height == 0
+
+
+def test_a_place_where_an_act_happens_is_no_target_but_a_place_force_hits_is():
+    assert codes_of(run(["Japan and China met in Beijing."])) == [("CHN", "JPN", "040"), ("JPN", "CHN", "040")]
+    assert codes_of(run(["Russia shelled targets in Kharkiv."])) == [("RUS", "UKR", "194")]

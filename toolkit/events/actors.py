@@ -44,6 +44,7 @@ _BY_GAP = r"(?i)^\s*((?:[\w-]+\s+){0,3}?)by\s+(?:the\s+)?$"
 # "and" (and an adverb) right before a verb: captured, its length is where the coordination starts.
 _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
+_VENUE = r"(?i)\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
 _INFINITIVE_GAP = r"(?i)^\s+to\s+$"
 _PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
 _PARTICIPLE = r"(?i)^(?:\w+(?:ed|en|wn)|shot|hit|struck|held|met|sent|sold|caught|fought|kept|told|thrown|put)\b"
@@ -258,6 +259,16 @@ def _drop(tag: str, far: pl.Expr) -> list[pl.Expr]:
     ]
 
 
+def _venue(after: pl.Expr) -> pl.Expr:
+    """A place after "in" or "at" where the act took place ("met … in Brussels"): where, not whom.
+
+    Acts of force are aimed at the places they hit ("shelling in Kharkiv" targets Ukraine), and a
+    preposition a verb takes ("intervened in Syria") is part of its match, not of `after`.
+    """
+    places = pl.col("a1_members").list.eval(pl.element().struct.field("kind").is_in(["place", "country"])).list.all()
+    return after.str.contains(_VENUE) & places & ~pl.col("cameo_code").str.contains("^(?:18|19|20)")
+
+
 def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     """One row per (match, source member, target member) with source/target id and code; sourceless rows dropped."""
     # A group never reaches across another match: "X attacked Ukraine and Russia attacked Y" has two
@@ -327,7 +338,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     inside = pl.col("a1_start") <= pl.col("v_end")
     m = m.with_columns(
         _by=by_words.is_not_null(), _by_noun=(by_words.str.len_chars() > 0).fill_null(False)
-    ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by")) | after.str.contains(_MEDIATOR)))
+    ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by")) | after.str.contains(_MEDIATOR)
+                         | _venue(after)))
     passive_voice = between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_PASSIVE_AUX)
     # "by" right after the verb is its agent ("attacked by X"); after a noun ("condemned an attack by X")
     # it names the noun's agent, which is what the act is aimed at: the target.
