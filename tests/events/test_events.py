@@ -349,3 +349,9 @@ def test_events_are_the_same_whether_texts_are_sliced_as_short_or_long():
         by_characters = run(texts)
     assert default.height > len(SEED_LIKE) and default.filter(pl.col("article_id") == "a0").height
     assert anchored.equals(default) and by_characters.equals(default)
+
+
+def test_an_investigation_is_of_someone():
+    # CAMEO's 09x investigate another actor's conduct; an inquiry into a crash names no one.
+    assert run(["Peruvian police are investigating the crash."]).height == 0
+    assert codes_of(run(["The UN will investigate Israel."])) == [("IGOUNO", "ISR", "090")]

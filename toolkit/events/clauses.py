@@ -85,7 +85,9 @@ _FORCE_CUE = (
 _WAR = r"(?i)\bwars?\b"
 _WAR_OF_WORDS = r"(?i)\bwar\s+of\s+words\b"
 _ARMED_ACTOR = r"(?:MIL|COP|REB|INS|UAF|SEP|SPY)"
-TARGET_NEEDED = r"^(?:04[0-6]|06)"
+# CAMEO's investigations (09x) are of another actor's conduct (crime, corruption, abuses, military
+# action): an inquiry into a crash or a fire names no one and is no event.
+TARGET_NEEDED = r"^(?:04[0-6]|06|09)"
 
 
 def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: pl.Expr, adjective: pl.Expr) -> pl.Expr:
@@ -147,8 +149,8 @@ def armed(code: pl.Expr) -> pl.Expr:
 
 
 def lacks_needed_target() -> pl.Expr:
-    """True for a visit, meeting, hosting or material cooperation (04x, 06x; not a pair or "between") that
-    names no one as target."""
+    """True for a visit, meeting, hosting, material cooperation or investigation (04x, 06x, 09x; not a
+    pair or "between") that names no one as target."""
     return (
         pl.col("cameo_code").str.contains(TARGET_NEEDED)
         & pl.col("roles").is_in(["forward", "reverse", "passive"])
