@@ -65,3 +65,11 @@ def test_subject_pronouns_stand_for_an_earlier_subject():
 def test_a_pronoun_does_not_reach_past_its_distance():
     far = "Chile closed its border. " + "The weather was mild and the markets were calm. " * 12 + "It accused Peru."
     assert run([far]).filter(pl.col("cameo_code").str.starts_with("112")).height == 0
+
+
+def test_a_named_actor_with_a_role_and_no_country_takes_the_story_country_only_when_it_is_clear():
+    home = "Lima, Peru: Peru's courts are busy. Judge Tomas Varga criticised Chile."
+    assert ("111", "PERJUD", "CHL") in dyads([home])
+    # Peru and Chile equally: the judge keeps the role alone.
+    shared = "Peru and Chile argued. Judge Tomas Varga criticised Bolivia."
+    assert ("111", "JUD", "BOL") in dyads([shared])

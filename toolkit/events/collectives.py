@@ -36,6 +36,9 @@ ROLE_CODES = [
 # Roles an unqualified noun gives to the article's own country ("police", "the court", "protesters"); an
 # unqualified "officials" or "troops" in an international story is as often another country's.
 HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
+# A named person or body with a role and no country ("Judge Rittle", "the Harbour Commission") is of
+# the article's country when at least this share of its country and place mentions name it.
+UNAMBIGUOUS = 0.75
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -58,9 +61,9 @@ def group_nouns() -> pl.DataFrame:
                         orient="row")
 
 
-def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """(article_id, d_country): the country of at least half of an article's country and place mentions,
-    where there is one (ties: the one named first)."""
+def dominant_country(ments: pl.LazyFrame, share: float = 0.5) -> pl.LazyFrame:
+    """(article_id, d_country): the country of at least `share` of an article's country and place
+    mentions, where there is one (ties: the one named first)."""
     return (
         ments.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
         .group_by("article_id", "country_code")
@@ -68,7 +71,7 @@ def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
         .sort("article_id", "n", "first", descending=[False, True, False])
         .group_by("article_id", maintain_order=True)
         .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
-        .filter(pl.col("_top") * 2 >= pl.col("_all"))
+        .filter(pl.col("_top") >= share * pl.col("_all"))
         .select("article_id", "d_country")
     )
 
@@ -76,7 +79,8 @@ def dominant_country(ments: pl.LazyFrame) -> pl.LazyFrame:
 def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     """`ments` with a person's or organisation's bare role code ("GOV" for a mention of a president
     that names no country) preceded by the country another mention of the same entity in the article
-    gives ("the Ruritanian president Varga … Varga said")."""
+    gives ("the Ruritanian president Varga … Varga said"), else by the article's own country where the
+    article leaves no doubt which it is (`UNAMBIGUOUS`)."""
     roles = pl.col("code").is_in(ROLE_CODES) & pl.col("kind").is_in(["person", "organisation"])
     own = (
         ments.filter(pl.col("country_code").is_not_null() & pl.col("entity_id").is_not_null())
@@ -85,9 +89,10 @@ def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     )
     return (
         ments.join(own, on=["article_id", "entity_id"], how="left", maintain_order="left")
-        .with_columns(code=pl.when(roles & pl.col("e_country").is_not_null())
-                      .then(pl.col("e_country") + pl.col("code")).otherwise(pl.col("code")))
-        .drop("e_country")
+        .join(dominant_country(ments, UNAMBIGUOUS), on="article_id", how="left", maintain_order="left")
+        .with_columns(code=pl.when(roles).then(pl.coalesce(pl.col("e_country"), pl.col("d_country")) + pl.col("code"))
+                      .otherwise(pl.col("code")).fill_null(pl.col("code")))
+        .drop("e_country", "d_country")
     )
 
 
