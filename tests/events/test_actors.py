@@ -128,3 +128,8 @@ def test_an_arrest_without_its_agent_is_the_police_or_the_courts_of_the_story():
 def test_a_place_where_an_act_happens_is_no_target_but_a_place_force_hits_is():
     assert codes_of(run(["Japan and China met in Beijing."])) == [("CHN", "JPN", "040"), ("JPN", "CHN", "040")]
     assert codes_of(run(["Russia shelled targets in Kharkiv."])) == [("RUS", "UKR", "194")]
+
+
+def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story():
+    story = "Peru held a vote in Lima. The opposition party was banned. Two Chilean diplomats were expelled."
+    assert codes_of(run([story])) == [("PERGOV", "CHLGOV", "161"), ("PERGOV", "PEROPP", "1722")]

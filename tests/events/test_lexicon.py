@@ -72,6 +72,18 @@ def test_the_longest_frame_wins_and_forms_restrict_a_verb(tmp_path):
     assert meet["v_end"] - meet["v_start"] == len("met with")
 
 
+def test_a_verb_with_an_object_has_a_passive_with_the_object_before_it(tmp_path):
+    rows = ["1722\tforward\tverb\tban\t\tparty/parties/group+\t\t\tban a party",
+            "046\tforward\tverb\thold\t\ttalk+\twith\t\ta prepositional frame has no passive here"]
+    table = patterns.pattern_table(write(tmp_path, rows), builtin=False)
+    texts = ["The opposition party was banned.", "Two rebel groups have been banned by Ruritania.",
+             "The concert was banned.", "Talks were held with Freedonia."]
+    got = found(texts, table)
+    assert got.select("article_id", "cameo_code").rows() == [("a0", "1722"), ("a1", "1722")]
+    row = got.row(0, named=True)
+    assert texts[0][row["v_start"]:row["v_end"]] == "banned"
+
+
 def test_recipe_rows_win_over_the_shipped_lexicon(tmp_path):
     mine = write(tmp_path, ["111\tforward\tverb\tmeet\t\t\twith\t\tan invented reading"])
     got = found(["Ruritania met with Freedonia."], patterns.pattern_table(mine))

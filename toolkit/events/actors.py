@@ -62,6 +62,7 @@ _SPEAKER_PRONOUN = (
 _QUOTES = r"[\[\]()\"“”‘’']"
 # The kind of a source the text implies but does not name (see `assign`), and the acts of courts.
 IMPLIED_AGENT = "implied"
+_STATE_ACT = r"^(?:16|17[234])"
 _COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
 # mediation of X" name a mediator or sponsor, not the target.
@@ -358,13 +359,18 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .then(pl.lit("pair"))
         .otherwise(pl.col("roles"))
     )
-    # "X was arrested", "X has been jailed": CAMEO's 173 (arrest, detain, charge with legal action) is
-    # an act of the state's police or courts, which the text leaves unnamed. The source is that role
-    # (`IMPLIED_AGENT`; its country is added by the coder): police for arrest and detention, courts for
-    # sentences, prison terms and indictments.
+    # "X was arrested", "the party was banned", "diplomats were expelled": some acts are by definition
+    # the state's, which the text then leaves unnamed. The source is that role (`IMPLIED_AGENT`; its
+    # country is added by the coder): for CAMEO's 173 (arrest, detain, charge with legal action) the
+    # police, or the courts for sentences, prison terms and indictments; for the reduced relations,
+    # embargoes and bans of root 16, the administrative sanctions of 172 and the expulsions of 174,
+    # the government.
     court = between(pl.col("v_start"), pl.col("v_end")).str.contains(_COURT_ACT)
+    implied_role = (
+        pl.when(pl.col("cameo_code") != "173").then(pl.lit("GOV")).when(court).then(pl.lit("JUD")).otherwise(pl.lit("COP"))
+    )
     implied = pl.concat_list(pl.struct(
-        id=pl.lit(None, pl.Utf8), code=pl.when(court).then(pl.lit("JUD")).otherwise(pl.lit("COP")),
+        id=pl.lit(None, pl.Utf8), code=implied_role,
         start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(IMPLIED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
     ))
     # A pair is every member of the subject group (with the group before it when it stands alone).
@@ -376,7 +382,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .when(role == "reverse").then(pl.col("a1_members"))
         .when(role == "passive").then(
             pl.when(pl.col("_by")).then(pl.col("a1_members"))
-            .when(pl.col("cameo_code") == "173").then(implied)
+            .when(pl.col("cameo_code").str.contains(_STATE_ACT)).then(implied)
         )
         .when(role == "pair").then(partners)
         .when(role == "between").then(pl.col("a1_members"))

@@ -290,28 +290,34 @@ def builtin_lexicon() -> pl.DataFrame:
 
 
 def expand(table: pl.DataFrame) -> pl.DataFrame:
-    """(entry, head, frame, lead): every surface form of each lexicon row's head with the row's frame regex.
+    """(entry, head, frame, lead, need, participle): every surface form of each lexicon row's head with
+    the row's frame regex.
 
     `entry` is the row's position in `table`; `head` is lower-case; `lead` and `need` are `lead_words`
-    and `needed_words`.
+    and `needed_words`; `participle` marks the past participles of a verb whose frame is an object alone,
+    which may stand in the passive with that object before it ("the party was banned").
     """
     rows = []
     for i, r in enumerate(table.iter_rows(named=True)):
         lemma = r["lemma"].strip().lower()
+        participles: set[str] = set()
         if r["kind"] == "verb":
             wanted = [f.strip() for f in r["forms"].split(",")] if r["forms"] else FORMS
             # An -ize verb is also spelt -ise ("criticize", "criticise").
             spellings = [lemma, lemma[:-3] + "ise"] if lemma.endswith("ize") else [lemma]
             heads = sorted({h for sp in spellings for f in wanted for h in verb_forms(sp)[f]})
+            # A verb with an object and nothing else after it has a passive: "the party was banned".
+            if r["object"] and not r["particle"] and not r["prep"] and "en" in wanted:
+                participles = {h for sp in spellings for h in verb_forms(sp)["en"]}
         else:
             heads = noun_forms(lemma)
         frame = frame_regex(r["particle"], r["object"], r["prep"])
         lead = lead_words(r["particle"], r["object"], r["prep"])
         need = needed_words(r["object"], r["prep"])
-        rows.extend((i, h, frame, lead, need) for h in heads)
+        rows.extend((i, h, frame, lead, need, h in participles) for h in heads)
     return pl.DataFrame(
         rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8),
-                      "need": pl.List(pl.Utf8)}, orient="row",
+                      "need": pl.List(pl.Utf8), "participle": pl.Boolean}, orient="row",
     )
 
 

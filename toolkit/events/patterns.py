@@ -32,6 +32,9 @@ from toolkit.errors import DictionaryError
 _CHUNK_BUDGET = 200
 # Lexicon frames per regex (see `_lexicon_matches`): a few regexes, each well under the size limit.
 _FRAMES_PER_REGEX = 40
+# The words (up to five) right before a passive auxiliary that ends the text before a participle:
+# where the passive's subject, the act's object, stands.
+_PASSIVE_BEFORE = r"((?:[a-z0-9_'-]+\s+){1,5})(?:was|were|been|being|is|are|be|get|gets|got)\s+(?:[a-z]+ly\s+)?$"
 _GAP_COST = 12
 ROLES = ("forward", "reverse", "pair", "between", "passive")
 PATTERN_SCHEMA = {"pattern": pl.Utf8, "cameo_code": pl.Utf8, "roles": pl.Utf8, "notes": pl.Utf8}
@@ -75,20 +78,22 @@ def builtin_patterns() -> pl.DataFrame:
 
 
 TABLE_SCHEMA = {
-    **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8)
+    **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
+    "participles": pl.List(pl.Utf8),
 }
 
 
 def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
     """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
     forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(
-        pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first())
+        pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first(),
+        participles=pl.col("head").filter(pl.col("participle")))
     out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
     return out.select(
         pattern=pl.struct("head", "frame").map_elements(
             lambda r: lexicon.display_pattern(r["head"], r["frame"]), return_dtype=pl.Utf8),
         cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
-        need="need",
+        need="need", participles="participles",
     )
 
 
@@ -98,7 +103,8 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
         return _from_lexicon(lexicon.check_lexicon(table, origin))
     return check_patterns(table, origin).with_columns(
         heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8),
-        lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)))
+        lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)),
+        participles=pl.lit(None, dtype=pl.List(pl.Utf8)))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -155,8 +161,12 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     stand as whole words; each head then tries the frames of the rows it belongs to on the text after
     it (at most 120 characters), and the longest fit wins, at equal length the row listed first.
     """
-    forms = lex.select("rank", "pattern", "frame", "lead", "need", key=pl.col("heads")).explode("key").unique(
-        ["key", "rank"])
+    forms = (
+        lex.select("rank", "pattern", "frame", "lead", "need", "participles", key=pl.col("heads")).explode("key")
+        .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False))
+        .drop("participles")
+        .unique(["key", "rank"])
+    )
     heads = sorted(forms["key"].unique().to_list(), key=lambda h: (-len(h), h))
     keys = ["article_id", "sentence"]
     # Sentences are short: each candidate carries its sentence's ASCII copy to read the frame after it.
@@ -169,26 +179,35 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         .with_columns(_words=pl.col("tail").str.slice(0, 60).str.to_lowercase().str.extract_all(r"[a-z0-9_'-]+"))
         .with_columns(_next=pl.col("_words").list.first())
         .join(forms.lazy(), on="key", how="inner")
+        # A participle after "was", "were", "been" … with one of its object words in the words before:
+        # the object is the subject of the passive ("the opposition party was banned"), and the head
+        # alone is the match.
+        .with_columns(_passive=pl.col("participle") & pl.when(pl.col("participle")).then(
+            pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
+            .str.to_lowercase().str.extract(_PASSIVE_BEFORE, 1).str.extract_all(r"[a-z0-9_'-]+")
+            .list.set_intersection("need").list.len() > 0).fill_null(False))
         # Cheap tests before the frame's regex, where most candidates fail: a frame that must go on with
         # one of a few words needs it next; a frame with a gap needs one of its object words ahead.
-        .filter(pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
-        .filter(pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
-        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail")
+        .filter(pl.col("_passive") | pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
+        .filter(pl.col("_passive") | pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
+        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail", "_passive")
         .collect()
     )
+    passives = found.filter(pl.col("_passive")).with_columns(fit=pl.lit(""))
+    found = found.filter(~pl.col("_passive"))
     # All frames run as a few regexes: each candidate's tail is prefixed with its frame's number, and a
     # regex is an alternation of "number, then that frame", so a tail can fit only its own frame. (A
     # frame per row as a column of patterns compiles a regex per row; a regex per frame pays a call per
     # frame.)
     schema = {"article_id": pl.Utf8, "sentence": pl.Int64, "rank": pl.UInt32, "pattern": pl.Utf8,
               "v_start": pl.Int64, "v_end": pl.Int64}
-    if found.height == 0:
+    if found.height + passives.height == 0:
         return pl.LazyFrame(schema=schema)
     frames = found.select("frame").unique().sort("frame").with_row_index("_f")
     found = found.join(frames, on="frame", how="left").with_columns(
         _tagged=pl.concat_str(pl.col("_f").cast(pl.Utf8), pl.lit("\x1f"), pl.col("tail"))
     )
-    fitted = []
+    fitted = [passives.select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit")]
     for chunk in frames.iter_slices(_FRAMES_PER_REGEX):
         branches = "|".join(
             f"{i}\x1f{lexicon.ascii_frame(frame)}" for i, frame in chunk.iter_rows()
@@ -198,6 +217,7 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
             part.with_columns(fit=pl.col("_tagged").str.extract(f"^(?:{branches})", 0))
             .drop_nulls("fit")
             .with_columns(fit=pl.col("fit").str.slice(pl.col("_f").cast(pl.Utf8).str.len_chars() + 1))
+            .select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit")
         )
     return (
         pl.concat(fitted).lazy()
