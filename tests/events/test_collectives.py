@@ -62,6 +62,20 @@ def test_subject_pronouns_stand_for_an_earlier_subject():
     assert run([text]).filter(pl.col("start") >= text.index("It is")).height == 0
 
 
+def test_the_title_stands_for_the_person_named_with_it():
+    import toolkit
+
+    text = ("Chilean President Ana Varga and Foreign Minister Tomas Lind arrived in Lima on Monday. "
+            "The president accused Peru of spying. The foreign minister praised Bolivia.")
+    res = toolkit.annotate(pl.DataFrame({"id": [1], "text": [text]}))
+    ids = dict(res.mentions.select("surface", "entity_id").iter_rows())
+    by_target = {t: s for t, s in res.events.select("target_code", "source_id").iter_rows()}
+    assert by_target["PER"] == ids["Ana Varga"] and by_target["BOL"] == ids["Tomas Lind"]
+    # "the president of Peru" is someone else, and with no one named with the title it stands for no one.
+    assert ("1125", "CHLGOV", "PER") not in dyads(["Chile's Ana Varga spoke. The president of Peru accused Peru of spying."])
+    assert run(["Ana Varga arrived in Lima. The president accused Peru of spying."]).height == 0
+
+
 def test_a_pronoun_does_not_reach_past_its_distance():
     far = "Chile closed its border. " + "The weather was mild and the markets were calm. " * 12 + "It accused Peru."
     assert run([far]).filter(pl.col("cameo_code").str.starts_with("112")).height == 0

@@ -169,7 +169,17 @@ def events(
     # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named
     # mentions (`toolkit.events.collectives`, `toolkit.events.pronouns`).
     with_groups = _now(pl.concat([named, _in_sentences(collectives.mentions(articles_lf, named), sentences_lf, columns)]))
-    said = _in_sentences(pronouns.mentions(articles_lf, with_groups), sentences_lf, columns)
+    said = _now(_in_sentences(pronouns.mentions(articles_lf, with_groups), sentences_lf, columns))
+    # A title that stands for a person ("the foreign minister" after "Foreign Minister Tomas Lind") is that
+    # person, not the collective its noun would be.
+    spans = said.select("article_id", s_start="start", s_end="end").sort("article_id", "s_start")
+    with_groups = (
+        with_groups.sort("article_id", "start")
+        .join_asof(spans, left_on="start", right_on="s_start", by="article_id", strategy="backward",
+                   check_sortedness=False)
+        .filter(~((pl.col("kind") == collectives.KIND) & (pl.col("s_end") >= pl.col("end"))).fill_null(False))
+        .drop("s_start", "s_end")
+    )
     mentioned = _now(pl.concat([with_groups, said]))
     # `_sid` numbers the sentences: one integer key is much cheaper to join and window on than two.
     sent = _now(_sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid"))

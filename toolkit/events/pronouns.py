@@ -10,6 +10,11 @@ copula or a weather/time word ("it is", "it was", "it's") is an expletive and st
 The pronoun becomes a mention of that entity with the pronoun's own offsets; when the nearest
 compatible mention has no actor code, neither has the pronoun, and no event takes a more distant
 actor instead.
+
+A title after "the" ("the president", "the foreign minister"; the titles of role_words.tsv) is the
+nearest person before it in the article named with that title ("President Ana Varga … the
+president said"), at most `MAX_TITLE_DISTANCE` characters back; "the president of …" and a title
+before a name are not such references.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ import polars as pl
 
 from toolkit.contract.spans import slice_spans
 from toolkit.events import lexicon
+from toolkit.vocab.dictionaries import shipped
 
 MAX_DISTANCE = 400
+MAX_TITLE_DISTANCE = 2000
 _CLAUSE_OPENING = (
     r"(?i:[.!?;:,\"“”]\s*|\n\s*|\b(?:and|but|said|says|told|added|that|when|after|before|because|while|as|where"
     r"|although|though|since|until|once|if)\s+"
@@ -86,4 +93,37 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
             .filter((pl.col("start") - pl.col("a_end")) <= MAX_DISTANCE)
             .drop("a_end", "word")
         )
-    return pl.concat(resolved)
+    return pl.concat([*resolved, _titles(texts, ments)])
+
+
+def _titles(texts: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
+    """Mentions of "the <title>" resolved to the nearest person named with that title before them."""
+    titles = sorted(shipped().role_words["phrase"].str.to_lowercase().unique().to_list(), key=lambda t: (-len(t), t))
+    alternation = "|".join(t.replace("-", r"\-") for t in titles)
+    found = (
+        slice_spans(
+            lexicon.word_hits(texts, "article_id", [f"the {t}" for t in titles])
+            .select("article_id", _title=pl.col("key").str.slice(4), start="w_start", end="w_end"),
+            texts, "article_id", {"_a": (pl.col("end"), pl.col("end") + 30)},
+        )
+        # "the president of Syldavia" is someone else; "the President Ana Varga" is the name itself.
+        .filter(~pl.col("_a").str.contains(r"^(?:\s+of\b|\s+\p{Lu}|-)"))
+        .drop("_a")
+        .sort("article_id", "start")
+    )
+    named = (
+        slice_spans(ments.filter(pl.col("kind") == "person"), texts, "article_id",
+                    {"_w": (pl.col("start") - 40, pl.col("start"))})
+        .with_columns(_title=pl.col("_w").str.extract(rf"(?i:\b({alternation}))\s+(?:\p{{Lu}}[\p{{L}}.'’-]*\s+)?$", 1)
+                      .str.to_lowercase())
+        .drop_nulls("_title")
+        .select(pl.exclude("start", "sentence", "_w"), a_end="end")
+        .drop("end")
+        .sort("article_id", "a_end")
+    )
+    return (
+        found.join_asof(named, left_on="start", right_on="a_end", by=["article_id", "_title"], strategy="backward",
+                        check_sortedness=False)
+        .filter((pl.col("start") - pl.col("a_end")) <= MAX_TITLE_DISTANCE)
+        .drop("a_end", "_title")
+    )
