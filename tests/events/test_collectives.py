@@ -28,6 +28,8 @@ def test_a_collective_takes_the_country_written_with_it(text, source):
 
 def test_a_noun_that_needs_its_country_is_an_actor_only_with_it():
     assert ("190", "CHLMIL", "PER") in dyads(["Chilean forces attacked Peru."])
+    assert ("111", "CHLGOV", "PER") in dyads(["The Chilean president criticised Peru."])
+    assert run(["The president of the bank criticised Peru."]).height == 0
     found = collectives.mentions(
         pl.LazyFrame({"article_id": ["a"], "text": ["Drought forces farmers to leave. The forces of Peru left."]}),
         pl.LazyFrame(schema={"article_id": pl.Utf8, "start": pl.Int64, "end": pl.Int64, "kind": pl.Utf8,
