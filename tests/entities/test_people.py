@@ -101,6 +101,12 @@ def test_sentence_initial_function_words_and_dates_are_not_names():
     assert found.height == 0
 
 
+def test_laws_regions_and_products_are_not_people():
+    found = run("Voters backed the Clean Water Act. Storms hit the Middle East and Southeast Asia. "
+                "Sales of the Orbit Watch rose. Jude Law and Ana Varga spoke.")
+    assert found.filter(pl.col("kind") == "person")["surface"].to_list() == ["Jude Law", "Ana Varga"]
+
+
 def test_hyphenated_pairs_of_known_names_are_not_one_person():
     found = run("Putin-Kim Jong Un meeting\n\nRussia-North Korea talks went on.")
     assert found.select("surface", "kind").rows() == [

@@ -10,7 +10,9 @@ Each run is read in this order:
 - a run ending in an organisation word (org_words.tsv: Ministry, Party, Times …) is an organisation;
 - a person is also marked by a role word just before the run ("spokeswoman Lena Brandt"), by "said"
   before it, or by an apposition after it ("Tomas Varga, the Ruritanian foreign minister");
-- an unmarked run of two or more title-case words is taken as a person ("pattern"); a lone
+- an unmarked run of two or more title-case words is taken as a person ("pattern") unless it reads
+  as a law, a treaty, a region or a product (`_NOT_A_NAME`: "Patriot Act", "Middle East", "MacBook
+  Pro"); a lone
   all-caps token in running text as an organisation acronym; a lone title-case word stays
   unresolved (kind null) until coreference in resolve.py finds its full name.
 Runs in all-caps text (headlines, wire slugs) are skipped: only the gazetteer reads them.
@@ -45,6 +47,19 @@ _SCORE_AFTER = r"^ \d{1,3}(?:[ ,.;)]|$)"
 # "<Country or demonym> [’s] [up to three words] <role>" at the end of the left context.
 _TITLE_TAIL = r"(?:({countries})(?:['’]s)?\s+)?(?:[\p{{L}}.-]+\s+){{0,3}}?(?i:\b({roles}))\s+$"
 _APPOSITION = r"^,\s+(?:(?i:the|a|an)\s+)?(?:({countries})\s+)?(?:[\p{{L}}.-]+\s+){{0,3}}?(?i:({roles}))\b"
+
+# Capitalised runs that are not people: laws, treaties and plans ("Affordable Care Act", "Minsk
+# Agreement"), regions named by a compass word ("Middle East", "Southeast Asia", "Horn of Africa"),
+# and products named by a model word ("MacBook Pro", "Apple Watch").
+_NOT_A_NAME = (
+    r"\s(?:Act|Bill|Treaty|Accords?|Agreement|Convention|Protocol|Amendment|Resolution|Charter|Directive"
+    r"|Doctrine|Declaration|Statute|Code|Initiative|Programme|Program|Plan|Strategy|Reform|Deal)$"
+    r"|^(?:North|South|East|West|Northern|Southern|Eastern|Western|Central|Middle|Far|Near|Southeast|Southwest"
+    r"|Northeast|Northwest|South-East|South-West|North-East|North-West|Sub-Saharan|Horn of|Gulf of)"
+    r"\s(?:East|Asia|Africa|Europe|America|Americas|Pacific|Atlantic|Caribbean|Caucasus|Mediterranean|Balkans"
+    r"|Sahel|Arctic|Antarctic)$"
+    r"|\s(?:Pro|Max|Plus|Mini|Watch|Phone|Pad|TV|Edition|Series|Console|Pixel)$"
+)
 
 CANDIDATE_SCHEMA = {
     "article_id": pl.Utf8, "start": pl.Int64, "end": pl.Int64, "surface": pl.Utf8, "kind": pl.Utf8,
@@ -340,6 +355,8 @@ def candidates(
         .filter(pl.col("surface").str.len_chars() > 0)
         # "Deputy Culture Minister" is a title without its holder.
         .filter(~((pl.col("kind") == "person") & pl.col("surface").str.contains(pat["title_only"])))
+        # An unmarked run that reads as a document, a region or a product is no one (`_NOT_A_NAME`).
+        .filter(~((pl.col("method") == "pattern") & pl.col("surface").str.contains(_NOT_A_NAME)))
         .select(
             "article_id", ART, pl.col("name_start").alias("start"),
             (pl.col("name_start") + pl.col("surface").str.len_chars().cast(pl.Int64)).alias("end"),
