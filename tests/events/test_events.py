@@ -223,8 +223,8 @@ def test_an_invitation_to_visit_is_a_visit_by_the_invited_side():
     # China and Beijing (one country, "to visit" between) stay two actors: an act is not a title.
     found = run(["Brazil's president accepted an invitation from China to visit Beijing next year."])
     rows = set(found.select("source_code", "target_code", "cameo_code", "modality").iter_rows())
-    assert ("BRA", "CHN", "042", "future") in rows
-    assert ("BRA", "CHN", "036", "asserted") in rows
+    assert ("BRAGOV", "CHN", "042", "future") in rows
+    assert ("BRAGOV", "CHN", "036", "asserted") in rows
     assert not found.filter((pl.col("cameo_code") == "042") & (pl.col("source_code") == "CHN")).height
 
 

@@ -179,14 +179,17 @@ def build(
     `workers` > 1 runs shards in that many processes (default: the cores this process may use); the
     output is the same bytes either way.
     """
-    workers = available_cores() if workers is None else workers
     started = time.perf_counter()
     recipe = resolve_recipe(inputs, fmt, shard_size)
     protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
     check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
     files, skipped = read.walk_inputs(list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside)
     input_entries = [_input_entry(f) for f in files]
-    shards = plan_shards(files, recipe.shard_size, workers)
+    sizes = [read.estimate_documents(f) for f in files]
+    if workers is None:
+        # By default every core, but a small corpus in this process: starting workers would cost more.
+        workers = available_cores() if sum(sizes) > MIN_PARALLEL_SHARD else 1
+    shards = plan_shards(files, recipe.shard_size, workers, sizes)
     out = Path(out)
     with atomic_dir(out, protected) as tmp:
         parts = tmp / "_parts"
@@ -277,19 +280,24 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[k] = v
 
 
-# A corpus smaller than this many documents per worker stays one shard in the calling process:
-# starting a worker (imports, dictionaries, the event lexicon) costs more than such a shard takes.
+# Starting a worker (imports, dictionaries, the event lexicon) costs more than a shard of fewer
+# documents takes: shards for workers are not made smaller, and by default a corpus of at most this
+# many documents is built in the calling process.
 MIN_PARALLEL_SHARD = 1000
 
 
-def plan_shards(files: Sequence[read.InputFile], shard_size: int, workers: int = 1) -> list[list[read.InputFile]]:
+def plan_shards(
+    files: Sequence[read.InputFile], shard_size: int, workers: int = 1, sizes: Sequence[int] | None = None
+) -> list[list[read.InputFile]]:
     """Consecutive files grouped until a shard holds about `shard_size` documents.
 
     Documents per file are estimated by `read.estimate_documents`; a single file larger than the
-    shard size forms a shard of its own. With several workers, shards are made small enough that
-    each worker gets one (never below MIN_PARALLEL_SHARD documents); the tables do not depend on it.
+    shard size forms a shard of its own (`sizes`: the estimates, when already made). With several
+    workers, shards are made small enough that each worker gets one (never below MIN_PARALLEL_SHARD
+    documents); the tables do not depend on it.
     """
-    sizes = [read.estimate_documents(f) for f in files]
+    if sizes is None:
+        sizes = [read.estimate_documents(f) for f in files]
     if workers > 1:
         shard_size = min(shard_size, max(MIN_PARALLEL_SHARD, -(-sum(sizes) // workers)))
     shards: list[list[read.InputFile]] = [[]]
