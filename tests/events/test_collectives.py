@@ -89,3 +89,9 @@ def test_a_named_actor_with_a_role_and_no_country_takes_the_story_country_only_w
     # Peru and Chile equally: the judge keeps the role alone.
     shared = "Peru and Chile argued. Judge Tomas Varga criticised Bolivia."
     assert ("111", "JUD", "BOL") in dyads([shared])
+
+
+def test_a_named_person_acted_upon_without_a_code_is_a_civilian_of_a_clear_story_country():
+    assert ("173", "PERCOP", "PERCVL") in dyads(["Lima, Peru: Peruvian police arrested Tomas Varga in Lima."])
+    # Two countries share the story: no country to give, and no code.
+    assert ("173", "PERCOP", None) in dyads(["Peruvian police arrested Tomas Varga in Chile."])

@@ -199,6 +199,13 @@ def events(
         .with_columns(source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
                       .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")))
         .drop("d_country", "implied_source")
+        # A named person acted upon whom no dictionary or title codes ("Andrew Hill was charged") is a
+        # civilian, of the story's country when the story leaves no doubt which it is.
+        .join(collectives.dominant_country(ments, collectives.UNAMBIGUOUS), on="article_id", how="left")
+        .with_columns(target_code=pl.when(pl.col("target_code").is_null() & (pl.col("target_kind") == "person")
+                                          & pl.col("target_id").is_not_null())
+                      .then(pl.col("d_country") + pl.lit("CVL")).otherwise(pl.col("target_code")))
+        .drop("d_country")
         .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
     )
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting
