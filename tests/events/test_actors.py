@@ -133,3 +133,11 @@ def test_a_place_where_an_act_happens_is_no_target_but_a_place_force_hits_is():
 def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story():
     story = "Peru held a vote in Lima. The opposition party was banned. Two Chilean diplomats were expelled."
     assert codes_of(run([story])) == [("PERGOV", "CHLGOV", "161"), ("PERGOV", "PEROPP", "1722")]
+
+
+def test_who_reports_an_act_is_not_its_actor():
+    # "according to X" credits a report, and "X reports that …" tells what someone else did.
+    assert codes_of(run(["According to Reuters, Japan criticised Chile."])) == [("JPN", "CHL", "111")]
+    assert run(["Reuters reports that the minister criticised Chile."]).filter(
+        pl.col("source_code").str.contains("MED")).height == 0
+    assert codes_of(run(["Peru said that Chile criticised Bolivia."])) == [("CHL", "BOL", "111")]

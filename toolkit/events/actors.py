@@ -55,6 +55,13 @@ _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p
 # ("… left Strelsau before it accused Freedonia"), unless it follows a speech verb and so is the
 # speaker ("Ruritania said it had closed the border …").
 _PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
+_ACCORDING_TO = r"(?i)\baccording\s+to\s+(?:the\s+)?$"
+# A speech verb and "that" between a name and the act: the name reports the act ("CNN reports that
+# Comey rejected …"); the actor is in the reported clause, not the speaker.
+_REPORTED = (
+    r"(?i)\b(?:said|says|say|told|tells|reported|reports|report|added|adds|stated|states|claimed|claims"
+    r"|announced|announces|insisted|insists|argued|argues|wrote|writes)\s+(?:\S+\s+){0,3}?that\s"
+)
 _SPEAKER_PRONOUN = (
     r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+"
     r"(?:(?:on|last|this)\s+\w+\s+|yesterday\s+|today\s+)?(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
@@ -164,14 +171,16 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
 
 
 def _without_credits(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
-    """`ments` without names in parentheses and sentence-opening datelines (see `_DATELINE_AFTER`)."""
+    """`ments` without names in parentheses, sentence-opening datelines (see `_DATELINE_AFTER`) and
+    sources of a report ("according to X"): they credit, they do not act."""
     at = pl.col("start") - pl.col("s_begin")
     upto = pl.col("end") - pl.col("s_begin")
     bracketed = (pl.col("s_text").str.slice(at - 1, 1) == "(") & (pl.col("s_text").str.slice(upto, 1) == ")")
     dateline = (at == 0) & pl.col("s_text").str.slice(upto, 5).str.contains(_DATELINE_AFTER)
+    credited = pl.col("s_text").str.slice((at - 20).clip(lower_bound=0), at.clip(upper_bound=20)).str.contains(_ACCORDING_TO)
     return (
         ments.join(s, on="_sid", how="inner", maintain_order="left")
-        .filter(~(bracketed.fill_null(False) | dateline.fill_null(False)))
+        .filter(~(bracketed.fill_null(False) | dateline.fill_null(False) | credited.fill_null(False)))
         .drop("s_begin", "s_text")
     )
 
@@ -295,6 +304,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         "b1",
         subject_gap.str.contains(_CLAUSE_BREAK)
         | (subject_gap.str.contains(_PRONOUN) & ~subject_gap.str.contains(_SPEAKER_PRONOUN))
+        | subject_gap.str.contains(_REPORTED)
         | clauses.relative_subject(subject_gap),
     ))
     # A verb joined by "and" to the act before it shares that act's subject ("X condemned the attack and
@@ -408,6 +418,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
             # nation word names what is acted on ("attacked Ruritanian positions", "banned Syldavian
             # imports"), which CAMEO codes as the country.
             source_id=pl.when(pl.col("_src").struct.field("modifier")).then(None).otherwise(pl.col("_src").struct.field("id")),
+            # A town or region is where an act happens, never who acts (a capital standing for its
+            # government is a country mention, see `toolkit.entities.resolve`).
             source_code=pl.when((pl.col("_src").struct.field("headless") & (pl.col("_role") == "forward"))
                                 | pl.col("_src").struct.field("modifier")).then(None)
             .otherwise(pl.col("_src").struct.field("code")),

@@ -193,19 +193,21 @@ def events(
     )
     coded = _now(actors.assign(found, _now(actors.groups(ments, sent, found))))
     # A source the text implies ("X was arrested": the police) is of the country the story is about,
-    # as the collectives at home are (`collectives.HOME_ROLES`); else its role alone.
+    # as the collectives at home are (`collectives.HOME_ROLES`); else its role alone. A named person
+    # acted upon whom no dictionary or title codes ("Andrew Hill was charged") is a civilian (CVL), of
+    # the story's country when the story leaves no doubt which it is.
     coded = (
         coded.join(collectives.dominant_country(ments), on="article_id", how="left")
-        .with_columns(source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
-                      .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")))
-        .drop("d_country", "implied_source")
-        # A named person acted upon whom no dictionary or title codes ("Andrew Hill was charged") is a
-        # civilian, of the story's country when the story leaves no doubt which it is.
-        .join(collectives.dominant_country(ments, collectives.UNAMBIGUOUS), on="article_id", how="left")
-        .with_columns(target_code=pl.when(pl.col("target_code").is_null() & (pl.col("target_kind") == "person")
-                                          & pl.col("target_id").is_not_null())
-                      .then(pl.col("d_country") + pl.lit("CVL")).otherwise(pl.col("target_code")))
-        .drop("d_country")
+        .join(collectives.dominant_country(ments, collectives.UNAMBIGUOUS).rename({"d_country": "u_country"}),
+              on="article_id", how="left")
+        .with_columns(
+            source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
+            .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")),
+            target_code=pl.when(pl.col("target_code").is_null() & (pl.col("target_kind") == "person")
+                                & pl.col("target_id").is_not_null())
+            .then(pl.col("u_country") + pl.lit("CVL")).otherwise(pl.col("target_code")),
+        )
+        .drop("d_country", "u_country", "implied_source")
         .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
     )
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting
