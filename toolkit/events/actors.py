@@ -55,17 +55,18 @@ _LEAD_AGENT = r"^[\p{L}-]+(?:\s+[\p{L}-]+){0,3}\s+(?:of|in|from)\s+(?:the\s+)?\p
 # ("… left Strelsau before it accused Freedonia"), unless it follows a speech verb and so is the
 # speaker ("Ruritania said it had closed the border …").
 _PRONOUN = r"(?i)\b(?:it|he|she|they|we|i)\b"
-_ACCORDING_TO = r"(?i)\baccording\s+to\s+(?:the\s+)?$"
+_SPEAKER_PRONOUN = (
+    r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+"
+    r"(?:(?:on|last|this)\s+\w+\s+|yesterday\s+|today\s+)?(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
+)
 # A speech verb and "that" between a name and the act: the name reports the act ("CNN reports that
 # Comey rejected …"); the actor is in the reported clause, not the speaker.
 _REPORTED = (
     r"(?i)\b(?:said|says|say|told|tells|reported|reports|report|added|adds|stated|states|claimed|claims"
     r"|announced|announces|insisted|insists|argued|argues|wrote|writes)\s+(?:\S+\s+){0,3}?that\s"
 )
-_SPEAKER_PRONOUN = (
-    r"(?i)^\s*(?:\S+\s+){0,3}?(?:said|says|told|added|announced|claimed|insisted|stated)\s+"
-    r"(?:(?:on|last|this)\s+\w+\s+|yesterday\s+|today\s+)?(?:that\s+)?(?:it|he|she|they|we)\s+(?:\S+\s+){0,3}$"
-)
+# "according to X" credits a report.
+_ACCORDING_TO = r"(?i)\baccording\s+to\s+(?:the\s+)?$"
 _QUOTES = r"[\[\]()\"“”‘’']"
 # The kind of a source the text implies but does not name (see `assign`), and the acts of courts.
 IMPLIED_AGENT = "implied"
@@ -418,8 +419,6 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
             # nation word names what is acted on ("attacked Ruritanian positions", "banned Syldavian
             # imports"), which CAMEO codes as the country.
             source_id=pl.when(pl.col("_src").struct.field("modifier")).then(None).otherwise(pl.col("_src").struct.field("id")),
-            # A town or region is where an act happens, never who acts (a capital standing for its
-            # government is a country mention, see `toolkit.entities.resolve`).
             source_code=pl.when((pl.col("_src").struct.field("headless") & (pl.col("_role") == "forward"))
                                 | pl.col("_src").struct.field("modifier")).then(None)
             .otherwise(pl.col("_src").struct.field("code")),
