@@ -195,11 +195,10 @@ def events(
     # A source the text implies ("X was arrested": the police) is of the country the story is about,
     # as the collectives at home are (`collectives.HOME_ROLES`); else its role alone. A named person
     # acted upon whom no dictionary or title codes ("Andrew Hill was charged") is a civilian (CVL), of
-    # the story's country when the story leaves no doubt which it is.
+    # the story's own country where its places leave no doubt (`collectives.home_country`).
     coded = (
         coded.join(collectives.dominant_country(ments), on="article_id", how="left")
-        .join(collectives.dominant_country(ments, collectives.UNAMBIGUOUS).rename({"d_country": "u_country"}),
-              on="article_id", how="left")
+        .join(collectives.home_country(ments).rename({"d_country": "u_country"}), on="article_id", how="left")
         .with_columns(
             source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
             .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")),

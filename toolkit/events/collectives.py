@@ -37,8 +37,14 @@ ROLE_CODES = [
 # unqualified "officials" or "troops" in an international story is as often another country's.
 HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
 # A named person or body with a role and no country ("Judge Rittle", "the Harbour Commission") is of
-# the article's country when at least this share of its country and place mentions name it.
+# the article's country when at least this share of its places (towns, cities, regions) lie in it:
+# countries a story names are as often its topic ("the war in Iraq") as its scene.
 UNAMBIGUOUS = 0.75
+
+
+def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, d_country): the article's own country where its places leave no doubt (`UNAMBIGUOUS`)."""
+    return dominant_country(ments, UNAMBIGUOUS, ("place",))
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -61,11 +67,11 @@ def group_nouns() -> pl.DataFrame:
                         orient="row")
 
 
-def dominant_country(ments: pl.LazyFrame, share: float = 0.5) -> pl.LazyFrame:
-    """(article_id, d_country): the country of at least `share` of an article's country and place
-    mentions, where there is one (ties: the one named first)."""
+def dominant_country(ments: pl.LazyFrame, share: float = 0.5, kinds: tuple[str, ...] = ("country", "place")) -> pl.LazyFrame:
+    """(article_id, d_country): the country of at least `share` of an article's mentions of `kinds`
+    (countries and places), where there is one (ties: the one named first)."""
     return (
-        ments.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
+        ments.filter(pl.col("kind").is_in(kinds) & pl.col("country_code").is_not_null())
         .group_by("article_id", "country_code")
         .agg(n=pl.len(), first=pl.col("start").min())
         .sort("article_id", "n", "first", descending=[False, True, False])
@@ -79,8 +85,8 @@ def dominant_country(ments: pl.LazyFrame, share: float = 0.5) -> pl.LazyFrame:
 def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     """`ments` with a person's or organisation's bare role code ("GOV" for a mention of a president
     that names no country) preceded by the country another mention of the same entity in the article
-    gives ("the Ruritanian president Varga … Varga said"), else by the article's own country where the
-    article leaves no doubt which it is (`UNAMBIGUOUS`)."""
+    gives ("the Ruritanian president Varga … Varga said"), else by the article's own country where its
+    places leave no doubt which it is (`home_country`)."""
     roles = pl.col("code").is_in(ROLE_CODES) & pl.col("kind").is_in(["person", "organisation"])
     own = (
         ments.filter(pl.col("country_code").is_not_null() & pl.col("entity_id").is_not_null())
@@ -89,7 +95,7 @@ def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     )
     return (
         ments.join(own, on=["article_id", "entity_id"], how="left", maintain_order="left")
-        .join(dominant_country(ments, UNAMBIGUOUS), on="article_id", how="left", maintain_order="left")
+        .join(home_country(ments), on="article_id", how="left", maintain_order="left")
         .with_columns(code=pl.when(roles).then(pl.coalesce(pl.col("e_country"), pl.col("d_country")) + pl.col("code"))
                       .otherwise(pl.col("code")).fill_null(pl.col("code")))
         .drop("e_country", "d_country")
