@@ -192,21 +192,20 @@ def events(
         .join(sent, on=["article_id", "sentence"], how="inner")
     )
     coded = _now(actors.assign(found, _now(actors.groups(ments, sent, found))))
-    # A source the text implies ("X was arrested": the police) is of the country the story is about,
-    # as the collectives at home are (`collectives.HOME_ROLES`); else its role alone. A named person
-    # acted upon whom no dictionary or title codes ("Andrew Hill was charged") is a civilian (CVL), of
-    # the story's own country where its places leave no doubt (`collectives.home_country`).
+    # A source the text implies ("X was arrested": the police) is of the story's own country, as the
+    # collectives at home are, else its role alone; a named person acted upon whom no dictionary or
+    # title codes ("Andrew Hill was charged") is a civilian (CVL) of that country
+    # (`collectives.home_country`).
     coded = (
-        coded.join(collectives.dominant_country(ments), on="article_id", how="left")
-        .join(collectives.home_country(ments).rename({"d_country": "u_country"}), on="article_id", how="left")
+        coded.join(collectives.home_country(ments), on="article_id", how="left")
         .with_columns(
             source_code=pl.when(pl.col("implied_source") & pl.col("d_country").is_not_null())
             .then(pl.col("d_country") + pl.col("source_code")).otherwise(pl.col("source_code")),
             target_code=pl.when(pl.col("target_code").is_null() & (pl.col("target_kind") == "person")
                                 & pl.col("target_id").is_not_null())
-            .then(pl.col("u_country") + pl.lit("CVL")).otherwise(pl.col("target_code")),
+            .then(pl.col("d_country") + pl.lit("CVL")).otherwise(pl.col("target_code")),
         )
-        .drop("d_country", "u_country", "implied_source")
+        .drop("d_country", "implied_source")
         .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
     )
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting

@@ -5,9 +5,9 @@ noun, CAMEO role code) and country. The country is, in order:
 - a country or nation adjective right before the noun ("Iraqi police", "Ruritania's army");
 - a country or place right after "of", "in" or "from" ("police in Strelsau", "the army of Syldavia");
 - for police, courts, parliaments, parties, protesters, students, workers, farmers and criminals
-  (`HOME_ROLES`), the country of at least half of the article's country and place mentions: where
-  a story's unqualified police, courts and protesters act. Unqualified officials and troops in an
-  international story are as often another country's;
+  (`HOME_ROLES`), the story's own country (`home_country`): where a story's unqualified police,
+  courts and protesters act. Unqualified officials and troops in an international story are as
+  often another country's;
 - none: the actor is coded by its role alone ("MIL"), as CAMEO codes an actor of unknown country.
 A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's; a noun
 before a lower-case noun it modifies ("police station", "army base") and an indefinite one ("a
@@ -43,8 +43,18 @@ UNAMBIGUOUS = 0.75
 
 
 def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """(article_id, d_country): the article's own country where its places leave no doubt (`UNAMBIGUOUS`)."""
-    return dominant_country(ments, UNAMBIGUOUS, ("place",))
+    """(article_id, d_country): the article's own country where its places leave no doubt: the country
+    of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first)."""
+    return (
+        ments.filter((pl.col("kind") == "place") & pl.col("country_code").is_not_null())
+        .group_by("article_id", "country_code")
+        .agg(n=pl.len(), first=pl.col("start").min())
+        .sort("article_id", "n", "first", descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
+        .filter(pl.col("_top") >= UNAMBIGUOUS * pl.col("_all"))
+        .select("article_id", "d_country")
+    )
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -65,21 +75,6 @@ def group_nouns() -> pl.DataFrame:
             rows.setdefault(form.lower(), (role, needs == "yes"))
     return pl.DataFrame([(f, r, n) for f, (r, n) in rows.items()], schema=["form", "role_code", "needs_country"],
                         orient="row")
-
-
-def dominant_country(ments: pl.LazyFrame, share: float = 0.5, kinds: tuple[str, ...] = ("country", "place")) -> pl.LazyFrame:
-    """(article_id, d_country): the country of at least `share` of an article's mentions of `kinds`
-    (countries and places), where there is one (ties: the one named first)."""
-    return (
-        ments.filter(pl.col("kind").is_in(kinds) & pl.col("country_code").is_not_null())
-        .group_by("article_id", "country_code")
-        .agg(n=pl.len(), first=pl.col("start").min())
-        .sort("article_id", "n", "first", descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
-        .filter(pl.col("_top") >= share * pl.col("_all"))
-        .select("article_id", "d_country")
-    )
 
 
 def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
@@ -140,7 +135,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                    check_sortedness=False)
         .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
                    strategy="forward", check_sortedness=False)
-        .join(dominant_country(ments), on="article_id", how="left")
+        .join(home_country(ments), on="article_id", how="left")
     )
     hits = slice_spans(hits, texts, "article_id", {
         "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),
