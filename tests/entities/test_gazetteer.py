@@ -137,6 +137,16 @@ def test_shipped_knowledge_base_names_each_actor_in_one_file_with_periods_that_d
     assert overlapping.height == 0, overlapping.select("name", "start_date", "end_date", "file").head()
 
 
+def test_a_dictionary_surname_is_the_articles_own_full_name_when_one_shares_it(tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text(HEADER + "Tomas Varga\tVarga\tperson\tPRT\tGOV\t\t\n", encoding="utf-8")
+    dicts = load_dictionaries([path])
+    own = run("Coach Ana Varga said on Monday the team was ready. Varga said more.", dictionaries=dicts)
+    assert own.filter(pl.col("surface") == "Varga").select("name", "country_code").rows() == [("Ana Varga", None)]
+    alone = run("Varga criticised Spain.", dictionaries=dicts)
+    assert alone.filter(pl.col("surface") == "Varga").select("name", "actor_code").rows() == [("Tomas Varga", "PRTGOV")]
+
+
 def test_shipped_actors_resolve_at_the_date_of_the_story():
     arts = pl.LazyFrame({
         "article_id": ["a", "b"], "text": ["Bush met Yeltsin.", "Bush met Putin."],

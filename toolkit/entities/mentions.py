@@ -54,14 +54,18 @@ def corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
         .unique([ART, "tok"], keep="first", maintain_order=True)
         .rename({"entity_id": "_f_id", "key": "_f_key", "name": "_f_name"})
     )
+    # A dictionary surname ("Rowley") is the article's own full name when one shares it ("Mark Rowley"):
+    # the dictionary's holder of that surname is someone the article may not mention at all.
+    surname = (pl.col("method") == "dictionary") & (pl.col("kind") == "person")
     short = (
         (pl.col("n_tokens") == 1)
         & (pl.col("kind").is_null() | (pl.col("kind") == "person") | (pl.col("kind") == "place"))
         & ~pl.col("metonym")
-        & (pl.col("method") != "dictionary")
+        & ((pl.col("method") != "dictionary") | surname)
     )
-    # A place's key is its GeoNames id: the words of the surface are what a surname shares.
-    word = pl.when(pl.col("kind") == "place").then(canonical_key(pl.col("surface"))).otherwise(pl.col("key"))
+    # A place's key is its GeoNames id, a dictionary actor's its full name: the words of the surface are
+    # what a surname shares.
+    word = pl.when((pl.col("kind") == "place") | surname).then(canonical_key(pl.col("surface"))).otherwise(pl.col("key"))
     joined = lf.with_columns(_short=short, _word=word).join(
         full, left_on=[ART, "_word"], right_on=[ART, "tok"], how="left", maintain_order="left"
     )
@@ -72,7 +76,10 @@ def corefer(lf: pl.LazyFrame) -> pl.LazyFrame:
             key=pl.when(hit).then(pl.col("_f_key")).otherwise(pl.col("key")),
             name=pl.when(hit).then(pl.col("_f_name")).otherwise(pl.col("name")),
             kind=pl.when(hit).then(pl.lit("person")).otherwise(pl.col("kind")),
-            country_code=pl.when(hit & (pl.col("kind") == "place")).then(None).otherwise(pl.col("country_code")),
+            # The codes of the place or dictionary actor the word was taken for are not the person's.
+            country_code=pl.when(hit & ((pl.col("kind") == "place") | surname)).then(None).otherwise(pl.col("country_code")),
+            role_code=pl.when(hit & surname & (pl.col("_f_id") != pl.col("entity_id"))).then(None)
+            .otherwise(pl.col("role_code")),
             method=pl.when(hit).then(pl.lit("coreference")).otherwise(pl.col("method")),
         )
         .filter(pl.col("kind").is_not_null())

@@ -16,8 +16,9 @@ Rules, in order:
 5. Overlaps: the leftmost, then longest, then gazetteer-before-pattern match is kept.
 6. Coreference inside an article: a one-word person or an unresolved capitalised word equal to the
    first or last word of a full name in the same article is that person ("Ms Kovac" or "Ana" after
-   "Ana Kovac"); an unresolved word without such a full name is dropped. A surname with a title but no full name
-   stays a person of its own (entity key = the surname).
+   "Ana Kovac"), also a dictionary surname ("Rowley" is "Mark Rowley" where the article names him,
+   not the dictionary's other Rowley); an unresolved word without such a full name is dropped. A
+   surname with a title but no full name stays a person of its own (entity key = the surname).
 7. Country and role spread to every mention of the same entity in the article (the title is read
    once, "Ms Kovac" later carries it).
 Rules 1-5 live here, 6 and 7 in mentions.py (`corefer`, `spread_codes`).
