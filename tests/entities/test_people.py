@@ -103,7 +103,7 @@ def test_sentence_initial_function_words_and_dates_are_not_names():
 
 def test_laws_regions_and_products_are_not_people():
     found = run("Voters backed the Clean Water Act. Storms hit the Middle East and Southeast Asia. "
-                "Sales of the Orbit Watch rose. Jude Law and Ana Varga spoke.")
+                "Sales of the Orbit Watch rose. Jude Law and Ana Varga spoke. She starred in the film Silent Harbour.")
     assert found.filter(pl.col("kind") == "person")["surface"].to_list() == ["Jude Law", "Ana Varga"]
 
 

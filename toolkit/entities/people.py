@@ -12,7 +12,7 @@ Each run is read in this order:
   before it, or by an apposition after it ("Tomas Varga, the Ruritanian foreign minister");
 - an unmarked run of two or more title-case words is taken as a person ("pattern") unless it reads
   as a law, a treaty, a region or a product (`_NOT_A_NAME`: "Patriot Act", "Middle East", "MacBook
-  Pro"); a lone
+  Pro") or follows the word for a work ("the film Silent Harbour"); a lone
   all-caps token in running text as an organisation acronym; a lone title-case word stays
   unresolved (kind null) until coreference in resolve.py finds its full name.
 Runs in all-caps text (headlines, wire slugs) are skipped: only the gazetteer reads them.
@@ -59,6 +59,12 @@ _NOT_A_NAME = (
     r"\s(?:East|Asia|Africa|Europe|America|Americas|Pacific|Atlantic|Caribbean|Caucasus|Mediterranean|Balkans"
     r"|Sahel|Arctic|Antarctic)$"
     r"|\s(?:Pro|Max|Plus|Mini|Watch|Phone|Pad|TV|Edition|Series|Console|Pixel)$"
+)
+
+# A run right after the word for a work ("the film …", "her novel “…”") is the work's title.
+_WORK_BEFORE = (
+    r"(?i)\b(?:film|movie|book|novel|series|show|album|song|single|play|documentary|opera|musical|sitcom|drama"
+    r"|programme|program|memoir|poem|painting|video game|game|podcast|novella|biopic)\s+[\"“‘']?$"
 )
 
 CANDIDATE_SCHEMA = {
@@ -355,8 +361,10 @@ def candidates(
         .filter(pl.col("surface").str.len_chars() > 0)
         # "Deputy Culture Minister" is a title without its holder.
         .filter(~((pl.col("kind") == "person") & pl.col("surface").str.contains(pat["title_only"])))
-        # An unmarked run that reads as a document, a region or a product is no one (`_NOT_A_NAME`).
-        .filter(~((pl.col("method") == "pattern") & pl.col("surface").str.contains(_NOT_A_NAME)))
+        # An unmarked run that reads as a document, a region or a product is no one (`_NOT_A_NAME`), nor
+        # is the title of a work ("the film Silent Harbour").
+        .filter(~((pl.col("method") == "pattern")
+                  & (pl.col("surface").str.contains(_NOT_A_NAME) | pl.col("gap").str.contains(_WORK_BEFORE))))
         .select(
             "article_id", ART, pl.col("name_start").alias("start"),
             (pl.col("name_start") + pl.col("surface").str.len_chars().cast(pl.Int64)).alias("end"),
