@@ -36,25 +36,9 @@ ROLE_CODES = [
 # Roles an unqualified noun gives to the article's own country ("police", "the court", "protesters"); an
 # unqualified "officials" or "troops" in an international story is as often another country's.
 HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
-# A named person or body with a role and no country ("Judge Rittle", "the Harbour Commission") is of
-# the article's country when at least this share of its places (towns, cities, regions) lie in it:
-# countries a story names are as often its topic ("the war in Iraq") as its scene.
+# A story's own country (`home_country`) is that of at least this share of its places (towns, cities,
+# regions): countries a story names are as often its topic ("the war in Iraq") as its scene.
 UNAMBIGUOUS = 0.75
-
-
-def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """(article_id, d_country): the article's own country where its places leave no doubt: the country
-    of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first)."""
-    return (
-        ments.filter((pl.col("kind") == "place") & pl.col("country_code").is_not_null())
-        .group_by("article_id", "country_code")
-        .agg(n=pl.len(), first=pl.col("start").min())
-        .sort("article_id", "n", "first", descending=[False, True, False])
-        .group_by("article_id", maintain_order=True)
-        .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
-        .filter(pl.col("_top") >= UNAMBIGUOUS * pl.col("_all"))
-        .select("article_id", "d_country")
-    )
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -75,6 +59,21 @@ def group_nouns() -> pl.DataFrame:
             rows.setdefault(form.lower(), (role, needs == "yes"))
     return pl.DataFrame([(f, r, n) for f, (r, n) in rows.items()], schema=["form", "role_code", "needs_country"],
                         orient="row")
+
+
+def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, d_country): the article's own country where its places leave no doubt: the country
+    of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first)."""
+    return (
+        ments.filter((pl.col("kind") == "place") & pl.col("country_code").is_not_null())
+        .group_by("article_id", "country_code")
+        .agg(n=pl.len(), first=pl.col("start").min())
+        .sort("article_id", "n", "first", descending=[False, True, False])
+        .group_by("article_id", maintain_order=True)
+        .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
+        .filter(pl.col("_top") >= UNAMBIGUOUS * pl.col("_all"))
+        .select("article_id", "d_country")
+    )
 
 
 def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
