@@ -86,7 +86,7 @@ def test_a_pronoun_does_not_reach_past_its_distance():
 def test_a_named_actor_with_a_role_and_no_country_takes_the_story_country_only_when_it_is_clear():
     home = "Lima, Peru: Peru's courts are busy. Judge Tomas Varga criticised Chile."
     assert ("111", "PERJUD", "CHL") in dyads([home])
-    # Peru and Chile equally: the judge keeps the role alone.
+    # No town or region places the story in one country: the judge keeps the role alone.
     shared = "Peru and Chile argued. Judge Tomas Varga criticised Bolivia."
     assert ("111", "JUD", "BOL") in dyads([shared])
 
