@@ -121,9 +121,9 @@ def test_a_surface_shared_by_two_names_is_the_one_in_office_on_the_day(tmp_path)
 
 
 def test_shipped_knowledge_base_names_each_actor_in_one_file_with_periods_that_do_not_overlap():
-    from toolkit.vocab.dictionaries import DATA_DIR, _read_actor_file
+    from toolkit.vocab.dictionaries import _read_actor_file, shipped_actor_paths
 
-    paths = [DATA_DIR / "actors.tsv", *sorted((DATA_DIR / "actors").glob("*.tsv"))]
+    paths = shipped_actor_paths()
     assert len(paths) > 1
     rows = pl.concat([_read_actor_file(p).with_columns(file=pl.lit(p.name)) for p in paths])
     files_per_name = rows.group_by("name").agg(pl.col("file").n_unique())

@@ -100,9 +100,13 @@ def _read_agent_file(path: Path) -> pl.DataFrame:
 SHIPPED_ACTOR_FILES = ("actors.tsv", "actors/*.tsv")
 
 
+def shipped_actor_paths() -> list[Path]:
+    """The files of SHIPPED_ACTOR_FILES, in a fixed order."""
+    return [DATA_DIR / "actors.tsv", *sorted((DATA_DIR / "actors").glob("*.tsv"))]
+
+
 def _shipped_actors() -> pl.DataFrame:
-    paths = [DATA_DIR / "actors.tsv", *sorted((DATA_DIR / "actors").glob("*.tsv"))]
-    return pl.concat([_read_actor_file(p) for p in paths]).with_columns(source=pl.lit("shipped"))
+    return pl.concat([_read_actor_file(p) for p in shipped_actor_paths()]).with_columns(source=pl.lit("shipped"))
 
 
 def _checked_roles(table: pl.DataFrame) -> pl.DataFrame:
