@@ -121,8 +121,9 @@ def test_an_arrest_without_its_agent_is_the_police_or_the_courts_of_the_story():
     # A story of no one country: the role alone. A named agent stays the agent.
     assert codes_of(run(["Two opposition leaders were arrested."])) == [("COP", "OPP", "173")]
     assert codes_of(run(["Two opposition leaders were arrested by Chilean police."])) == [("CHLCOP", "OPP", "173")]
-    # Other acts without their agent stay sourceless: not events.
-    assert run(["Two opposition leaders were attacked in Lima."]).height == 0
+    # Other acts of the state without their agent are not events; force stands with no source.
+    assert run(["Two opposition leaders were praised in Lima."]).height == 0
+    assert codes_of(run(["Two opposition leaders were shot dead in Lima."])) == [(None, "PEROPP", "193")]
 
 
 def test_a_place_where_an_act_happens_is_no_target_but_a_place_force_hits_is():

@@ -73,8 +73,14 @@ def test_seed_like_sentences_are_coded(seed_like, text, code, source, target, mo
     assert row["text"] == text and (row["start"], row["end"]) == (0, len(text))
 
 
-def test_events_need_a_source_with_an_actor_code():
-    assert run(["Air strikes on Ukraine continued."]).height == 0
+def test_events_need_a_source_with_an_actor_code_except_force_and_protest():
+    # Talks need their parties; force and protest are reported without their doer as often as with it,
+    # and stand with no source (`toolkit.events.actors.UNNAMED_AGENT`).
+    assert run(["Talks with Iran continued."]).height == 0
+    assert codes_of(run(["Air strikes on Ukraine continued."])) == [(None, "UKR", "195")]
+    assert codes_of(run(["Protests erupted in Lima."])) == [(None, None, "141")]
+    # Words of force read as words ("attacked" with no scene of force) are no such act.
+    assert run(["Two opposition leaders were attacked in Lima."]).height == 0
     # Officials of no named country are coded by their role alone, as CAMEO codes an actor of unknown country
     # (PETRARCH's "---GOV"; `toolkit.events.collectives`).
     assert codes_of(run(["Officials condemned the attack."])) == [("GOV", None, "111")]

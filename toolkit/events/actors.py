@@ -44,7 +44,7 @@ _BY_GAP = r"(?i)^\s*((?:[\w-]+\s+){0,3}?)by\s+(?:the\s+)?$"
 # "and" (and an adverb) right before a verb: captured, its length is where the coordination starts.
 _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
-_VENUE = r"(?i)\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
+_VENUE = r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
 _INFINITIVE_GAP = r"(?i)^\s+to\s+$"
 _PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
 _PARTICIPLE = r"(?i)^(?:\w+(?:ed|en|wn)|shot|hit|struck|held|met|sent|sold|caught|fought|kept|told|thrown|put)\b"
@@ -70,6 +70,18 @@ _ACCORDING_TO = r"(?i)\baccording\s+to\s+(?:the\s+)?$"
 _QUOTES = r"[\[\]()\"“”‘’']"
 # The kind of a source the text implies but does not name (see `assign`), and the acts of courts.
 IMPLIED_AGENT = "implied"
+# The kind of a source the text withholds in a report of force or protest ("grenades were hurled at a
+# patrol", "a suicide bombing on a market"): the event stands with no source actor.
+UNNAMED_AGENT = "unnamed"
+UNNAMED_ACT = r"^(?:14|18|19|20)"
+# Words that say people used force or protested, not that something merely killed or destroyed (storms,
+# fires and crashes kill too): the weapons, the armed, attacks and demonstrations.
+AGENT_CUE = (
+    r"(?i)\b(?:attack\w*|assault\w*|bomb\w*|grenades?|gun\w*|shot|shoot\w*|shell\w*|mortars?|missiles?|rockets?"
+    r"|air\s?strikes?|air raids?|raid\w*|ambush\w*|militants?|gunmen|troops|soldiers|rebels?|insurgents?|jihadists?"
+    r"|terror\w*|explosive devices?|ieds?|suicide|sniper\w*|stabb\w*|hostages?|kidnap\w*|abduct\w*|protest\w*"
+    r"|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
+)
 _STATE_ACT = r"^(?:16|17[234])"
 _COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
@@ -311,7 +323,12 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # A verb joined by "and" to the act before it shares that act's subject ("X condemned the attack and
     # promised aid to Y"): the subject of the sentence's previous act, when there is one.
     tail = _before(pl.col("v_start"), 40)
-    and_len = tail.str.extract(_COORDINATED, 1).str.len_chars()
+    # So does a participle clause after a comma ("X shelled the town, killing two people").
+    participle_clause = between(pl.col("v_start"), pl.col("v_end")).str.contains(r"^\w+ing\b")
+    and_len = pl.coalesce(
+        tail.str.extract(_COORDINATED, 1),
+        pl.when(participle_clause).then(tail.str.extract(r"(,\s*)$", 1)),
+    ).str.len_chars()
     coordinated = and_len.is_not_null() & (pl.col("_prev_end") >= 0)
     earlier = pl.struct(sid=sid, s="b1_start", members="b1_members")
     carried = pl.when(~coordinated).then(earlier).forward_fill().shift(1)
@@ -345,6 +362,13 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         _prev_end=pl.when(controlled).then(-1).otherwise("_prev_end"),
     )
     m = _nearest(m, grps, on="v_start", key="g_start", strategy="forward", tag="a1")
+    # A trigger that begins with its actor ("suicide bombers struck", a noun row) has that actor as its
+    # subject, not its object.
+    leads = (pl.col("a1_start") == pl.col("v_start")).fill_null(False) & (pl.col("roles") == "forward")
+    m = m.with_columns(
+        *(pl.when(leads & pl.col("b1_members").is_null()).then(pl.col(f"a1_{f}")).otherwise(pl.col(f"b1_{f}")).alias(f"b1_{f}")
+          for f in ("start", "end", "members")),
+    ).with_columns(_drop("a1", leads))
     after = between(pl.col("v_end"), pl.col("a1_start")).str.replace_all(_QUOTES, "")
     by_words = after.str.extract(_BY_GAP, 1)
     inside = pl.col("a1_start") <= pl.col("v_end")
@@ -384,11 +408,24 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         id=pl.lit(None, pl.Utf8), code=implied_role,
         start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(IMPLIED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
     ))
+    # An act of force or protest whose doer the text withholds (a passive without "by", or no subject at
+    # all) is still an event, with no source: reports of bombings and protests rarely name who did it.
+    unnamed = pl.concat_list(pl.struct(
+        id=pl.lit(None, pl.Utf8), code=pl.lit(None, pl.Utf8),
+        start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(UNNAMED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
+    ))
+    withheld = (
+        pl.col("cameo_code").str.contains(UNNAMED_ACT)
+        & ~pl.col("_by")
+        & ~pl.col("s_text").str.slice(pl.col("v_end") - pl.col("start"), 12).str.contains(r"(?i)^\s+by\s")
+        & ((role == "passive") | ((role == "forward") & pl.col("b1_members").is_null()))
+        & (pl.col("cameo_code").str.starts_with("14") | pl.col("s_text").str.contains(AGENT_CUE))
+    )
     # A pair is every member of the subject group (with the group before it when it stands alone).
     partners = pl.when((pl.col("b1_members").list.len() == 1) & pl.col("b2_members").is_not_null()).then(
         pl.concat_list("b2_members", "b1_members")
     ).otherwise(pl.col("b1_members"))
-    src = (
+    src = pl.coalesce(
         pl.when(role == "forward").then(pl.col("b1_members"))
         .when(role == "reverse").then(pl.col("a1_members"))
         .when(role == "passive").then(
@@ -396,7 +433,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
             .when(pl.col("cameo_code").str.contains(_STATE_ACT)).then(implied)
         )
         .when(role == "pair").then(partners)
-        .when(role == "between").then(pl.col("a1_members"))
+        .when(role == "between").then(pl.col("a1_members")),
+        pl.when(withheld).then(unnamed),
     )
     tgt = (
         pl.when(role == "forward").then(pl.when(~pl.col("_by") | noun_agent).then(pl.col("a1_members")))
@@ -433,7 +471,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
         # A source without an actor code (a name no dictionary codes) makes no event; it still held the
         # subject's place above, so the act is not given to an actor further away.
-        .filter(pl.col("source_code").is_not_null())
+        .filter(pl.col("source_code").is_not_null() | (pl.col("_src").struct.field("kind") == UNNAMED_AGENT))
         # An act without a target adds nothing where the same source has the same act with a target in
         # the sentence (one phrase coded both ways, "renewed ties" forward and as a pair).
         .filter(pl.col("_tgt").is_not_null()

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from toolkit.events.lexicon import IRREGULAR
+
 # Nouns whose phrase a nation's or place's name may stand for: agents of a state, armed groups and their
 # arms, and the people of a country. Any other noun ("farmers", "retailer", "rail") heads its own phrase.
 AGENT_NOUNS = (
@@ -58,6 +60,9 @@ _HEAD_WORDS = (
     r"|reports|shows|continues|keeps|calls|tries|stands|sits|runs|leads|looks|hit|put|set|cut|struck|fought"
     r"|sold|bought|threw|drew|broke|spoke|chose|rose|fell|led|paid|sought|brought|built|shot|kept|dealt|found"
     r"|thought|felt|meant|heard|stood|won|ran|let"
+    # The other irregular past tenses ("blew", "fled", "swept"), except those that are as often nouns.
+    + "".join(sorted({f"|{f}" for base, (past, _) in IRREGULAR.items() for f in past.split("|")
+                      if f != base and f not in ("bore", "bound")}))
 )
 _NEXT_WORD = r"^ (\p{Ll}[\p{Ll}-]*)\b"
 _PREP_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:in|at|of|across|throughout|around|outside|inside)\s+(?:the\s+)?$"

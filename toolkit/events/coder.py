@@ -64,24 +64,32 @@ def verb_table() -> pl.DataFrame:
 def _sentence_frame(
     articles_lf: pl.LazyFrame, sentences_lf: pl.LazyFrame, ments: pl.LazyFrame
 ) -> pl.LazyFrame:
-    """Sentences holding at least one mention, with their text and the article's publication time."""
+    """Sentences that may hold an event, with their text and the article's publication time.
+
+    Those are the sentences with at least one mention, and those without one that report force or a
+    protest, whose doer may go unnamed (`toolkit.events.actors.UNNAMED_AGENT`).
+    """
     has_date = "published_at" in articles_lf.collect_schema().names()
     published = pl.col("published_at") if has_date else pl.lit(None, dtype=pl.Datetime("us", "UTC"))
     arts = articles_lf.select("article_id", published.alias("published_at"))
-    with_mentions = ments.select("article_id", "sentence").unique()
+    with_mentions = ments.select("article_id", "sentence").unique().with_columns(_named=pl.lit(True))
     sentences = (
         sentences_lf.select(
             "article_id", pl.col("sentence").cast(pl.Int64), pl.col("start").cast(pl.Int64),
             pl.col("end").cast(pl.Int64),
         )
-        .join(with_mentions, on=["article_id", "sentence"], how="semi")
+        .join(with_mentions, on=["article_id", "sentence"], how="left")
         .join(sports_reports(articles_lf), on="article_id", how="anti")
         .join(arts, on="article_id", how="inner")
     )
     # Each article text is joined once, not once per sentence (`toolkit.contract.spans`): a slice of the
     # article text per sentence costs the square of the article's length.
     texts = articles_lf.select("article_id", "text")
-    return slice_spans(sentences, texts, "article_id", {"s_text": (pl.col("start"), pl.col("end"))})
+    return (
+        slice_spans(sentences, texts, "article_id", {"s_text": (pl.col("start"), pl.col("end"))})
+        .filter(pl.col("_named").fill_null(False) | pl.col("s_text").str.contains(actors.AGENT_CUE))
+        .drop("_named")
+    )
 
 
 def sports_reports(articles_lf: pl.LazyFrame) -> pl.LazyFrame:
@@ -220,6 +228,12 @@ def events(
         coded.with_columns(cameo_code=clauses.recode_force(trigger, violent))
         .drop_nulls("cameo_code")
         .filter(~clauses.lacks_needed_target())
+        # An unnamed doer stands only for force and protest: an "attack" read as words needs its speaker.
+        # Next to an act of the same kind with a named doer it is that act's toll or its other words
+        # ("two people were killed in Ruritanian air strikes"): the named one stands for both.
+        .filter(pl.col("source_code").is_not_null() | (
+            pl.col("cameo_code").str.contains(actors.UNNAMED_ACT)
+            & ~pl.col("source_code").is_not_null().any().over("_sid", pl.col("cameo_code").str.slice(0, 2))))
     )
     before_verb = actors.between(pl.col("start"), pl.col("v_start"))
     clause = before_verb.str.slice(modality.clause_start(pl.col("s_text"), before_verb))

@@ -12,6 +12,10 @@ A row names an act the way the CAMEO codebook defines it, as a head word and wha
 - `prep`: the preposition that introduces the other party, alternatives separated by "/" ("with",
   "on/against"), after the object when there is one; a leading "* " lets up to four words (often the
   target itself) come first: "* with" reads "charged two men with", "* of" reads "accused Syldavia of";
+- `subject`: words one of which must stand before the head in its clause (at most 60 characters back),
+  for a head that is an act only when such actors do it: "marched" is a demonstration when
+  protesters march, not when troops do. Alternatives separated by "/", "word+" also its plural; the
+  column may be left out of a file;
 - `forms`: for verbs, which forms count (any of `base s ed en ing`, comma-separated; empty: all), so
   that a verb whose bare form is mostly a noun ("charge") is read only where it is a verb;
 - `cameo_code` and `roles` as in verbs.tsv (see `toolkit.events.patterns`).
@@ -37,7 +41,7 @@ from toolkit.vocab.codes import cameo_table, read_text_table
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "data" / "lexicon"
 LEXICON_SCHEMA = {
     "cameo_code": pl.Utf8, "roles": pl.Utf8, "kind": pl.Utf8, "lemma": pl.Utf8, "particle": pl.Utf8,
-    "object": pl.Utf8, "prep": pl.Utf8, "forms": pl.Utf8, "notes": pl.Utf8,
+    "object": pl.Utf8, "prep": pl.Utf8, "forms": pl.Utf8, "notes": pl.Utf8, "subject": pl.Utf8,
 }
 FORMS = ("base", "s", "ed", "en", "ing")
 # Words that may stand between a head and its object: a determiner, a number, adjectives, "of".
@@ -253,6 +257,20 @@ def needed_words(obj: str | None, prep: str | None) -> list[str] | None:
     return sorted(re.sub(r"[^\x00-\x7F]", "_", w) for w in words)
 
 
+def subject_words(subject: str | None) -> list[str] | None:
+    """The `subject` column's words, lower-case ASCII, each "word+" with its plural; None when empty."""
+    if not subject:
+        return None
+    words = set()
+    for alt in subject.split("/"):
+        word = alt.strip().lower()
+        if word.endswith("+"):
+            word = word[:-1]
+            words.add(plural(word))
+        words.add(word)
+    return sorted(re.sub(r"[^\x00-\x7F]", "_", w) for w in words)
+
+
 def check_lexicon(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     missing = [c for c in ("cameo_code", "roles", "kind", "lemma") if c not in table.columns]
     if missing:
@@ -290,12 +308,13 @@ def builtin_lexicon() -> pl.DataFrame:
 
 
 def expand(table: pl.DataFrame) -> pl.DataFrame:
-    """(entry, head, frame, lead, need, participle): every surface form of each lexicon row's head with
-    the row's frame regex.
+    """(entry, head, frame, lead, need, participle, passive_need, subject): every surface form of each
+    lexicon row's head with the row's frame regex.
 
     `entry` is the row's position in `table`; `head` is lower-case; `lead` and `need` are `lead_words`
     and `needed_words`; `participle` marks the past participles of a verb whose frame is an object alone,
-    which may stand in the passive with that object before it ("the party was banned").
+    which may stand in the passive with that object before it ("the party was banned"), and
+    `passive_need` the object words one of which must then come before it.
     """
     rows = []
     for i, r in enumerate(table.iter_rows(named=True)):
@@ -306,22 +325,33 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
             # An -ize verb is also spelt -ise ("criticize", "criticise").
             spellings = [lemma, lemma[:-3] + "ise"] if lemma.endswith("ize") else [lemma]
             heads = sorted({h for sp in spellings for f in wanted for h in verb_forms(sp)[f]})
-            # A verb with an object and nothing else after it has a passive: "the party was banned".
-            if r["object"] and not r["particle"] and not r["prep"] and "en" in wanted:
+            # A verb with an object and nothing else after it has a passive: "the party was banned". The
+            # object must be one word (and its plural) to be told before the verb: "people were killed"
+            # is no "killed hundreds of people".
+            if (r["object"] and not r["particle"] and not r["prep"] and "en" in wanted
+                    and any(" " not in alt.strip() for alt in r["object"].split("/"))):
                 participles = {h for sp in spellings for h in verb_forms(sp)["en"]}
         else:
             heads = noun_forms(lemma)
         frame = frame_regex(r["particle"], r["object"], r["prep"])
         lead = lead_words(r["particle"], r["object"], r["prep"])
         need = needed_words(r["object"], r["prep"])
-        rows.extend((i, h, frame, lead, need, h in participles) for h in heads)
+        # Before a passive only the one-word objects count.
+        before = (needed_words("/".join(a for a in r["object"].split("/") if " " not in a.strip()), None)
+                  if participles else None)
+        subject = subject_words(r["subject"])
+        rows.extend((i, h, frame, lead, need, h in participles, before, subject) for h in heads)
     return pl.DataFrame(
         rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8),
-                      "need": pl.List(pl.Utf8), "participle": pl.Boolean}, orient="row",
+                      "need": pl.List(pl.Utf8), "participle": pl.Boolean, "passive_need": pl.List(pl.Utf8),
+                      "subject": pl.List(pl.Utf8)},
+        orient="row",
     )
 
 
-def display_pattern(heads: list[str], frame: str) -> str:
-    """One regex equivalent to a row's heads plus its frame, for reading (verb_table) and checking."""
+def display_pattern(heads: list[str], frame: str, subject: list[str] | None = None) -> str:
+    """One regex equivalent to a row's heads plus its frame (and the subject before them, when the row
+    asks for one), for reading (verb_table) and checking."""
     head = "(?:" + "|".join(re.escape(h) for h in sorted(heads, key=lambda s: (-len(s), s))) + ")"
-    return head + frame.removeprefix("(?i)").removeprefix("^")
+    lead = ("(?:" + "|".join(re.escape(w) for w in subject) + r")\b[^,;:!?]{0,60}?\b") if subject else ""
+    return lead + head + frame.removeprefix("(?i)").removeprefix("^")

@@ -35,6 +35,8 @@ _FRAMES_PER_REGEX = 40
 # The words (up to five) right before a passive auxiliary that ends the text before a participle:
 # where the passive's subject, the act's object, stands.
 _PASSIVE_BEFORE = r"((?:[a-z0-9_'-]+\s+){1,5})(?:was|were|been|being|is|are|be|get|gets|got)\s+(?:[a-z]+ly\s+)?$"
+# The words of a clause up to its end: what follows the last clause break.
+_CLAUSE_TAIL = r"([^,;:!?()]*)$"
 _GAP_COST = 12
 ROLES = ("forward", "reverse", "pair", "between", "passive")
 PATTERN_SCHEMA = {"pattern": pl.Utf8, "cameo_code": pl.Utf8, "roles": pl.Utf8, "notes": pl.Utf8}
@@ -79,7 +81,7 @@ def builtin_patterns() -> pl.DataFrame:
 
 TABLE_SCHEMA = {
     **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
-    "participles": pl.List(pl.Utf8),
+    "participles": pl.List(pl.Utf8), "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
 }
 
 
@@ -87,13 +89,14 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
     """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
     forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(
         pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first(),
-        participles=pl.col("head").filter(pl.col("participle")))
+        participles=pl.col("head").filter(pl.col("participle")), passive_need=pl.col("passive_need").first(),
+        _subject=pl.col("subject").first())
     out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
     return out.select(
-        pattern=pl.struct("head", "frame").map_elements(
-            lambda r: lexicon.display_pattern(r["head"], r["frame"]), return_dtype=pl.Utf8),
+        pattern=pl.struct("head", "frame", "_subject").map_elements(
+            lambda r: lexicon.display_pattern(r["head"], r["frame"], r["_subject"]), return_dtype=pl.Utf8),
         cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
-        need="need", participles="participles",
+        need="need", participles="participles", passive_need="passive_need", subject="_subject",
     )
 
 
@@ -104,7 +107,8 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     return check_patterns(table, origin).with_columns(
         heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8),
         lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)),
-        participles=pl.lit(None, dtype=pl.List(pl.Utf8)))
+        participles=pl.lit(None, dtype=pl.List(pl.Utf8)), passive_need=pl.lit(None, dtype=pl.List(pl.Utf8)),
+        subject=pl.lit(None, dtype=pl.List(pl.Utf8)))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -162,7 +166,8 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     it (at most 120 characters), and the longest fit wins, at equal length the row listed first.
     """
     forms = (
-        lex.select("rank", "pattern", "frame", "lead", "need", "participles", key=pl.col("heads")).explode("key")
+        lex.select("rank", "pattern", "frame", "lead", "need", "participles", "passive_need", "subject",
+                   key=pl.col("heads")).explode("key")
         .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False))
         .drop("participles")
         .unique(["key", "rank"])
@@ -185,11 +190,16 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         .with_columns(_passive=pl.col("participle") & pl.when(pl.col("participle")).then(
             pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
             .str.to_lowercase().str.extract(_PASSIVE_BEFORE, 1).str.extract_all(r"[a-z0-9_'-]+")
-            .list.set_intersection("need").list.len() > 0).fill_null(False))
+            .list.set_intersection("passive_need").list.len() > 0).fill_null(False))
         # Cheap tests before the frame's regex, where most candidates fail: a frame that must go on with
         # one of a few words needs it next; a frame with a gap needs one of its object words ahead.
         .filter(pl.col("_passive") | pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
         .filter(pl.col("_passive") | pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
+        # A row for acts of certain actors only needs one of its subject words in the clause before the head.
+        .filter(pl.col("subject").is_null() | pl.when(pl.col("subject").is_not_null()).then(
+            pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
+            .str.to_lowercase().str.extract(_CLAUSE_TAIL, 1).str.extract_all(r"[a-z0-9_'-]+")
+            .list.set_intersection("subject").list.len() > 0).fill_null(False))
         .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail", "_passive")
         .collect()
     )
