@@ -176,14 +176,34 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     keys = ["article_id", "sentence"]
     # Sentences are short: each candidate carries its sentence's ASCII copy to read the frame after it.
     copies = sent.select(*keys, "start", _a=lexicon.ascii_copy(pl.col("s_text")))
-    found = (
+    hits = (
         lexicon.word_hits(sent.select(*keys, text="s_text"), keys, heads)
         .rename({"w_start": "h_start", "w_end": "h_end"})
         .join(copies, on=keys, how="inner")
         .with_columns(tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
         .with_columns(_words=pl.col("tail").str.slice(0, 60).str.to_lowercase().str.extract_all(r"[a-z0-9_'-]+"))
         .with_columns(_next=pl.col("_words").list.first())
-        .join(forms.lazy(), on="key", how="inner")
+        .collect()
+        .with_row_index("_hit")
+        .lazy()
+    )
+    # Which rows each head tries, found by joins on words rather than by trying every row of the head
+    # (common heads, "called" or "take", have dozens): a row with a first word (`lead`) where that word
+    # comes next, a row with an object where one of its words (`need`) comes in the words ahead, and the
+    # rest (no frame, or a participle that may stand in the passive) everywhere.
+    plain = ~pl.col("participle")
+    by_lead = forms.filter(plain & pl.col("lead").is_not_null()).select("key", "rank", _next="lead").explode("_next")
+    by_need = forms.filter(plain & pl.col("lead").is_null() & pl.col("need").is_not_null()).select(
+        "key", "rank", _w="need").explode("_w")
+    anywhere = forms.filter(~plain | (pl.col("lead").is_null() & pl.col("need").is_null())).select("key", "rank")
+    pairs = pl.concat([
+        hits.select("_hit", "key", "_next").join(by_lead.lazy(), on=["key", "_next"]).select("_hit", "key", "rank"),
+        hits.select("_hit", "key", _w="_words").explode("_w").join(by_need.lazy(), on=["key", "_w"])
+        .select("_hit", "key", "rank").unique(),
+        hits.select("_hit", "key").join(anywhere.lazy(), on="key").select("_hit", "key", "rank"),
+    ])
+    found = (
+        pairs.join(hits, on=["_hit", "key"]).join(forms.lazy(), on=["key", "rank"])
         # A participle after "was", "were", "been" … with one of its object words in the words before:
         # the object is the subject of the passive ("the opposition party was banned"), and the head
         # alone is the match.

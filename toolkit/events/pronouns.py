@@ -55,11 +55,13 @@ def _from_text_start(window: pl.Expr, n: int) -> pl.Expr:
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     """Pronoun mentions with the columns of `ments` but `sentence` (article_id, entity_id, start, end, …, code)."""
     texts = articles_lf.select("article_id", "text")
+    titles = _title_phrases()
+    # Pronouns and titles are found in one pass over the texts.
+    hits = lexicon.word_hits(texts, "article_id", [*_KINDS, *(f"the {t}" for t in titles)]).collect().lazy()
     opening = _from_text_start(pl.col("_b"), 40)
     found = (
         slice_spans(
-            lexicon.word_hits(texts, "article_id", list(_KINDS)).select("article_id", word="key", start="w_start",
-                                                                         end="w_end"),
+            hits.filter(pl.col("key").is_in(list(_KINDS))).select("article_id", word="key", start="w_start", end="w_end"),
             texts, "article_id", {"_b": (pl.col("start") - 40, pl.col("start")), "_a": (pl.col("end"), pl.col("end") + 20)},
         )
         .filter(opening.str.contains(rf"{_CLAUSE_OPENING}$")
@@ -93,17 +95,22 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
             .filter((pl.col("start") - pl.col("a_end")) <= MAX_DISTANCE)
             .drop("a_end", "word")
         )
-    return pl.concat([*resolved, _titles(texts, ments)])
+    title_hits = hits.filter(~pl.col("key").is_in(list(_KINDS)))
+    return pl.concat([*resolved, _titles(texts, ments, title_hits, titles)])
 
 
-def _titles(texts: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
-    """Mentions of "the <title>" resolved to the nearest person named with that title before them."""
-    titles = sorted(shipped().role_words["phrase"].str.to_lowercase().unique().to_list(), key=lambda t: (-len(t), t))
+def _title_phrases() -> list[str]:
+    """The titles of role_words.tsv, lower-case, longest first."""
+    return sorted(shipped().role_words["phrase"].str.to_lowercase().unique().to_list(), key=lambda t: (-len(t), t))
+
+
+def _titles(texts: pl.LazyFrame, ments: pl.LazyFrame, hits: pl.LazyFrame, titles: list[str]) -> pl.LazyFrame:
+    """Mentions of "the <title>" (`hits` of `lexicon.word_hits`) resolved to the nearest person named with
+    that title before them."""
     alternation = "|".join(t.replace("-", r"\-") for t in titles)
     found = (
         slice_spans(
-            lexicon.word_hits(texts, "article_id", [f"the {t}" for t in titles])
-            .select("article_id", _title=pl.col("key").str.slice(4), start="w_start", end="w_end"),
+            hits.select("article_id", _title=pl.col("key").str.slice(4), start="w_start", end="w_end"),
             texts, "article_id", {"_a": (pl.col("end"), pl.col("end") + 30)},
         )
         # "the president of Syldavia" is someone else; "the President Ana Varga" is the name itself.
