@@ -84,6 +84,25 @@ def test_a_verb_with_an_object_has_a_passive_with_the_object_before_it(tmp_path)
     assert texts[0][row["v_start"]:row["v_end"]] == "banned"
 
 
+def test_a_passive_needs_a_one_word_object_before_it(tmp_path):
+    rows = ["202\tforward\tverb\tkill\t\thundreds of people/civilian+\t\t\tmass killing"]
+    table = patterns.pattern_table(write(tmp_path, rows), builtin=False)
+    got = found(["Two people were killed.", "Ten civilians were killed."], table)
+    assert got["article_id"].to_list() == ["a1"]
+
+
+def test_a_row_with_a_subject_applies_only_after_one_of_its_words_in_the_clause(tmp_path):
+    path = tmp_path / "lexicon.tsv"
+    path.write_text(HEADER.rstrip("\n") + "\tsubject\n"
+                    + "141\tforward\tverb\tmarch\t\t\t\t\tprotesters marching\tprotester+/crowd+\n", encoding="utf-8")
+    table = patterns.pattern_table(patterns.load_patterns([path]), builtin=False)
+    texts = ["Thousands of protesters marched through Strelsau.", "Troops marched into Strelsau.",
+             "Protesters left, and troops marched into Strelsau.", "A crowd marched on the palace."]
+    assert found(texts, table)["article_id"].to_list() == ["a0", "a3"]
+    # A file without the column reads as before.
+    assert write(tmp_path, ["040\tforward\tverb\tmeet\t\t\t\t\t"])["subject"].to_list() == [None]
+
+
 def test_recipe_rows_win_over_the_shipped_lexicon(tmp_path):
     mine = write(tmp_path, ["111\tforward\tverb\tmeet\t\t\twith\t\tan invented reading"])
     got = found(["Ruritania met with Freedonia."], patterns.pattern_table(mine))

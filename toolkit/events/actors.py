@@ -79,10 +79,12 @@ UNNAMED_ACT = r"^(?:14|18|19|20)"
 AGENT_CUE = (
     r"(?i)\b(?:attack\w*|assault\w*|bomb\w*|grenades?|gun\w*|shot|shoot\w*|shell\w*|mortars?|missiles?|rockets?"
     r"|air\s?strikes?|air raids?|raid\w*|ambush\w*|militants?|gunmen|troops|soldiers|rebels?|insurgents?|jihadists?"
-    r"|terror\w*|explosive devices?|ieds?|suicide|sniper\w*|stabb\w*|hostages?|kidnap\w*|abduct\w*|protest\w*"
+    r"|terror\w*|explosive devices?|ieds?|land\s?mines?|minefields?|suicide|sniper\w*|stabb\w*|hostages?|kidnap\w*|abduct\w*|protest\w*"
     r"|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
 _STATE_ACT = r"^(?:16|17[234])"
+# At most this many characters between two acts make the first part of the second (see `assign`).
+_CHAINED = 15
 _COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
 # mediation of X" name a mediator or sponsor, not the target.
@@ -449,8 +451,13 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         .explode("_src")
         .explode("_tgt")
         .filter(pl.col("_src").struct.field("start") >= pl.col("_prev_end"))
-        .filter(pl.col("_tgt").is_null() | (pl.col("_tgt").struct.field("start") < pl.col("_next_start"))
-                | (pl.col("_tgt").struct.field("start") < pl.col("v_end")))
+        # A member past the next act is that act's, not this one's. An act right before the next one is
+        # part of it ("promised to increase aid to X": one act) and gives way; a farther one stands
+        # without a target from it ("jailed members of the banned party").
+        .with_columns(_past=((pl.col("_tgt").struct.field("start") >= pl.col("_next_start"))
+                             & (pl.col("_tgt").struct.field("start") >= pl.col("v_end"))).fill_null(False))
+        .filter(~(pl.col("_past") & (pl.col("_next_start") - pl.col("v_end") <= _CHAINED)))
+        .with_columns(_tgt=pl.when(~pl.col("_past")).then(pl.col("_tgt")))
         .with_columns(
             # A mention after a noun and a preposition is no subject, and a nation word on a noun it does not
             # stand for ("Ruritanian farmers") is no actor: neither names a source. As an object the
@@ -476,5 +483,5 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         # the sentence (one phrase coded both ways, "renewed ties" forward and as a pair).
         .filter(pl.col("_tgt").is_not_null()
                 | ~pl.col("_tgt").is_not_null().any().over("_sid", "cameo_code", "source_id", "source_code"))
-        .drop("_src", "_tgt", "_role", "_by", "_by_noun", "_prev_end", "_next_start", "_inherit", "_and_len")
+        .drop("_src", "_tgt", "_past", "_role", "_by", "_by_noun", "_prev_end", "_next_start", "_inherit", "_and_len")
     )

@@ -39,7 +39,7 @@ AGENT_NOUNS = (
     r"|envoys?|ambassadors?|diplomats?|embassy|consulate|delegations?|delegates?|negotiators?|representatives?"
     r"|counterparts?|sides?|state|states|regulators?|watchdog|prosecutors?|police|policemen|officers?|judges?"
     r"|courts?|lawmakers?|legislators?|senators?|parliament|parliamentarians?|mps|meps|politicians?"
-    r"|forces|troops|soldiers|army|armies|military|navy|naval|air|marines|defen[cs]es?|artillery|drones?"
+    r"|forces|troops|soldiers|army|armies|military|navy|naval|air|marines|defen[cs]es?|artillery|drones?|helicopters?|gunships?"
     r"|missiles?|rockets?|jets?|warplanes?|warships?|ships?|vessels?|aircraft|tanks?|units?|border|guards?"
     r"|coastguards?|security|intelligence|spies|agents?|militants?|militias?|militiamen|rebels?|insurgents?"
     r"|separatists?|fighters?|gunmen|guerrillas?|jihadists?|extremists?|terrorists?|hackers?|protesters?"
