@@ -64,9 +64,10 @@ def test_goldstein_in_range_and_plover_types_known(table):
 
 def test_role_codes_include_government_military_and_media():
     roles = codes.cameo_roles()
-    assert roles.height == 39
+    assert roles.height == 54
     labels = dict(roles.select("role_code", "label").iter_rows())
     assert labels["GOV"] == "Government" and labels["MIL"] == "Military" and labels["MED"] == "Media"
+    assert labels["IMF"] == "International Monetary Fund" and labels["NAT"].startswith("North Atlantic")
 
 
 def test_malformed_data_file_raises_dictionary_error(tmp_path, monkeypatch):
