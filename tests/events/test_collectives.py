@@ -95,3 +95,11 @@ def test_a_named_person_acted_upon_without_a_code_is_a_civilian_of_a_clear_story
     assert ("173", "PERCOP", "PERCVL") in dyads(["Lima, Peru: Peruvian police arrested Tomas Varga in Lima."])
     # Two countries share the story: no country to give, and no code.
     assert ("173", "PERCOP", None) in dyads(["Peruvian police arrested Tomas Varga in Chile."])
+
+
+def test_a_collective_before_a_place_it_holds_is_what_an_act_aims_at_not_a_subject():
+    from tests.events.test_events import codes_of, run
+
+    assert codes_of(run(["Peru shelled rebel positions near the border."])) == [("PER", "REB", "194")]
+    # As a subject it names no actor ("the police station exploded").
+    assert run(["The police station exploded."]).height == 0

@@ -45,6 +45,11 @@ _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # at most two lower-case words ("Ruritanian defence minister", "Syldavia's security forces"); a bare
 # name before lower-case words is a subject before its verb ("Ruritania expelled diplomats").
 _ADJACENT = r"^\s+$"
+# Places and assets an actor's noun may modify and still name the actor as what is acted on.
+_ASSET = (
+    r"(?i)^ (?:stations?|posts?|bases?|positions?|headquarters|camps?|convoys?|checkpoints?|strongholds?|barracks"
+    r"|patrols?|vehicles?|compounds?|offices?|outposts?|hideouts?|bunkers?|depots?|facilit(?:y|ies)|installations?)\b"
+)
 _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 
 
@@ -140,11 +145,15 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),
         "_gap_b": (pl.col("b_end"), pl.col("start")), "_gap_a": (pl.col("end"), pl.col("a_start")),
     })
-    # A modifier of a lower-case noun names no actor ("police station"), and an indefinite noun ("a
-    # company", "any soldier") no particular one.
-    hits = hits.filter(
-        ~clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
-        & ~pl.col("_before").str.contains(_INDEFINITE)
+    # An indefinite noun ("a company", "any soldier") names no particular actor, and a modifier of another
+    # lower-case noun ("police spokesman", "military operations") none at all, except before a place or
+    # asset of the actor's ("police station", "rebel positions"): kept as the nation adjectives are
+    # (`demonym` true), no subject, but as an object what is acted on (`toolkit.events.actors`).
+    modifier = clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
+    hits = (
+        hits.filter(~pl.col("_before").str.contains(_INDEFINITE))
+        .with_columns(_modifier=modifier)
+        .filter(~pl.col("_modifier") | pl.col("_next").str.contains(_ASSET))
     )
     gap_before, gap_after = pl.col("_gap_b").fill_null(""), pl.col("_gap_a").fill_null("")
     country = pl.coalesce(
@@ -162,7 +171,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .select(
             "article_id", "start", "end", "role_code", "country_code",
             entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),
-            demonym=pl.lit(False),
+            demonym="_modifier",
             code=pl.concat_str([pl.col("country_code").fill_null(""), pl.col("role_code")]),
         )
     )
