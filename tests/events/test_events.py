@@ -361,3 +361,11 @@ def test_an_investigation_is_of_someone():
     # CAMEO's 09x investigate another actor's conduct; an inquiry into a crash names no one.
     assert run(["Peruvian police are investigating the crash."]).height == 0
     assert codes_of(run(["The UN will investigate Israel."])) == [("IGOUNO", "ISR", "090")]
+
+
+def test_an_act_named_as_the_occasion_of_another_is_no_new_event():
+    assert codes_of(run(["Russia imposed sanctions on Ukraine after the invasion of Moldova."])) == [
+        ("RUS", "UKR", "163")]
+    # A verb after the preposition is an act of its own.
+    assert codes_of(run(["Chilean troops fled the town after killing two Peruvian soldiers."])) == [
+        ("CHLMIL", "PERMIL", "190")]

@@ -83,8 +83,8 @@ AGENT_CUE = (
     r"|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
 _STATE_ACT = r"^(?:16|17[234])"
-# At most this many characters between two acts make the first part of the second (see `assign`).
-_CHAINED = 15
+# Between two acts, "to" and at most one word make the first part of the second (see `assign`).
+_CHAINED = r"(?i)^\s*(?:to\s+)?(?:[\w-]+\s+)?$"
 _COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
 # Who helps an act along without taking part: "a truce brokered by X", "on behalf of X", "with the
 # mediation of X" name a mediator or sponsor, not the target.
@@ -456,7 +456,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         # without a target from it ("jailed members of the banned party").
         .with_columns(_past=((pl.col("_tgt").struct.field("start") >= pl.col("_next_start"))
                              & (pl.col("_tgt").struct.field("start") >= pl.col("v_end"))).fill_null(False))
-        .filter(~(pl.col("_past") & (pl.col("_next_start") - pl.col("v_end") <= _CHAINED)))
+        .filter(~(pl.col("_past") & between(pl.col("v_end"), pl.col("_next_start")).str.contains(_CHAINED)))
         .with_columns(_tgt=pl.when(~pl.col("_past")).then(pl.col("_tgt")))
         .with_columns(
             # A mention after a noun and a preposition is no subject, and a nation word on a noun it does not

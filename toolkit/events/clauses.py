@@ -90,6 +90,13 @@ _FORCE_CUE = (
 _WAR = r"(?i)\bwars?\b"
 _WAR_OF_WORDS = r"(?i)\bwar\s+of\s+words\b"
 _ARMED_ACTOR = r"(?:MIL|COP|REB|INS|UAF|SEP|SPY)"
+# A preposition of occasion or cause, then a determiner, possessive or number (and up to two more words)
+# right before a trigger: the trigger names an earlier event (see `background`).
+_BACKGROUND = (
+    r"(?i)\b(?:following|after|since|during|amid|amidst|in\s+the\s+wake\s+of|in\s+response\s+to"
+    r"|in\s+retaliation\s+for|because\s+of|due\s+to|despite|over)\s+"
+    r"(?:the|a|an|its|their|his|her|this|that|these|those|last\s+\w+['’]s|\d[\d,]*)\s+(?:[\w'’-]+\s+){0,2}$"
+)
 # CAMEO's investigations (09x) are of another actor's conduct (crime, corruption, abuses, military
 # action): an inquiry into a crash or a fire names no one and is no event.
 TARGET_NEEDED = r"^(?:04[0-6]|06|09)"
@@ -145,6 +152,17 @@ def recode_force(trigger: pl.Expr, violent: pl.Expr) -> pl.Expr:
         pl.when(~doubtful).then(pl.col("cameo_code"))
         .when(trigger.str.contains(_VERBAL_ATTACK)).then(pl.lit("111"))
     )
+
+
+def background(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr) -> pl.Expr:
+    """True for an act named as the occasion of another ("after the invasion of", "in the wake of the
+    execution of", "protests over the killing of"): a reference to an earlier event, not a report of one.
+
+    Only a noun phrase counts, one led by a determiner, possessive or number: "after killing two
+    soldiers" is the subject's own act.
+    """
+    lo = (v_start - s_begin - 80).clip(lower_bound=0)
+    return s_text.str.slice(lo, v_start - s_begin - lo).str.contains(_BACKGROUND).fill_null(False)
 
 
 def armed(code: pl.Expr) -> pl.Expr:

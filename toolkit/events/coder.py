@@ -228,6 +228,8 @@ def events(
         coded.with_columns(cameo_code=clauses.recode_force(trigger, violent))
         .drop_nulls("cameo_code")
         .filter(~clauses.lacks_needed_target())
+        # An act named as the occasion of another ("protests over the killing of X") was reported before.
+        .filter(~clauses.background(pl.col("s_text"), pl.col("start"), pl.col("v_start")))
         # An unnamed doer stands only for force and protest: an "attack" read as words needs its speaker.
         # Next to an act of the same kind with a named doer it is that act's toll or its other words
         # ("two people were killed in Ruritanian air strikes"): the named one stands for both.
