@@ -23,7 +23,9 @@ Rules, inside one sentence:
   noun the noun's agent, which is the target ("X condemned an attack by Y");
 - an actor's code is the mention's `actor_code` when the entities stage gives one, else its
   country_code followed by its role_code (RUS + MIL = RUSMIL); an event needs a source with a code,
-  and an event whose target is its own source is dropped.
+  except an act of force or protest whose doer the text withholds ("grenades were hurled at",
+  "protests erupted"), which stands with no source (`UNNAMED_AGENT`); an event whose target is its
+  own source is dropped.
 """
 
 from __future__ import annotations
