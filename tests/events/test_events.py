@@ -369,3 +369,8 @@ def test_an_act_named_as_the_occasion_of_another_is_no_new_event():
     # A verb after the preposition is an act of its own.
     assert codes_of(run(["Chilean troops fled the town after killing two Peruvian soldiers."])) == [
         ("CHLMIL", "PERMIL", "190")]
+
+
+def test_commerce_between_firms_is_no_event_but_a_firm_acting_on_a_state_is():
+    assert run(["Japanese firms signed a deal with Korean companies."]).height == 0
+    assert codes_of(run(["Japanese firms signed a deal with the Korean government."]))[0][0] == "JPNBUS"

@@ -165,6 +165,11 @@ def background(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr) -> pl.Expr:
     return s_text.str.slice(lo, v_start - s_begin - lo).str.contains(_BACKGROUND).fill_null(False)
 
 
+def commercial(code: pl.Expr) -> pl.Expr:
+    """True for an actor code of a business (BUS) or multinational corporation (MNC)."""
+    return code.str.contains(r"(?:BUS|MNC)$|^MNC").fill_null(False)
+
+
 def armed(code: pl.Expr) -> pl.Expr:
     """True for an actor code with an armed role (military, police, rebels, insurgents)."""
     return code.str.slice(3).str.contains(_ARMED_ACTOR).fill_null(False) | code.str.contains(

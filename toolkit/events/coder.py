@@ -230,6 +230,10 @@ def events(
         .filter(~clauses.lacks_needed_target())
         # An act named as the occasion of another ("protests over the killing of X") was reported before.
         .filter(~clauses.background(pl.col("s_text"), pl.col("start"), pl.col("v_start")))
+        # A firm acting alone or on another firm (deals, loans, offers, refusals) is commerce, which
+        # CAMEO's political interactions leave out; a firm acting on a state stays.
+        .filter(~(clauses.commercial(pl.col("source_code"))
+                  & (pl.col("target_code").is_null() | clauses.commercial(pl.col("target_code")))))
         # An unnamed doer stands only for force and protest: an "attack" read as words needs its speaker.
         # Next to an act of the same kind with a named doer it is that act's toll or its other words
         # ("two people were killed in Ruritanian air strikes"): the named one stands for both.
