@@ -42,6 +42,12 @@ SENTENCES = [
     ("Er sagte: „Wir schaffen das.“ Dann ging er.", ["Er sagte: „Wir schaffen das.“", "Dann ging er."]),
     ("« Nous partons. » Il est parti.", ["« Nous partons. »", "Il est parti."]),
     ("Prices rose 2.5% in 2023. Growth slowed.", ["Prices rose 2.5% in 2023.", "Growth slowed."]),
+    # A hard-wrapped paragraph is one sentence; a headline or a short line before a break is not wrapped.
+    ("The British government reached an agreement with\nJapan on new rights, officials said.\nIt was signed.",
+     ["The British government reached an agreement with\nJapan on new rights, officials said.", "It was signed."]),
+    ("Russia Expels British Diplomats Over Spy Case\nMoscow said it had expelled them.",
+     ["Russia Expels British Diplomats Over Spy Case", "Moscow said it had expelled them."]),
+    ("Home\nNews\nSport", ["Home", "News", "Sport"]),
 ]  # fmt: skip
 
 

@@ -6,7 +6,9 @@ lengths of the pieces give exact offsets without byte/char conversion. A piece e
 end unless it is a known abbreviation (titles, ranks, months, "No."/"Nr."), an initial ("J. K."), a
 one-letter abbreviation ("z. B."), a dotted acronym ("U.S.", "e.g.", "p.m.") not followed by a
 sentence opener, or the next piece opens in lower case ("“Why?” he asked."). Decimals ("3.5") never
-end a piece: a piece needs whitespace after its full stop.
+end a piece: a piece needs whitespace after its full stop. A line break ends a sentence unless it
+wraps a paragraph: a single break after at least 30 characters of running prose (two words in five
+lower-case) that stop on a word, a comma or a hyphen, before a line that goes on with a word.
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ _SENTENCE_OPENER = (
     r"|Their|Our|Then|Now|So|However|Meanwhile|After|When|Some|Many|Both|Der|Die|Das|Er|Sie|Es|Wir"
     r"|Le|La|Les|Il|Elle|El|Los|Las)\s"
 )
+# A hard-wrapped line: prose ending in a word, a comma or a hyphen, then a single line break.
+_WRAPPED_TAIL = r"[\p{L}\p{N},;)\-–]\n[ \t]*$"
+_WRAPPED_MIN_CHARS = 30
 # A lower-case continuation ("“Why?” he asked.", "approx. five") never opens a sentence.
 _LOWER_OPENING = r"^[\"'“‘«(\[]*\p{Ll}"
 
@@ -73,7 +78,18 @@ def sentences(articles_lf: pl.LazyFrame) -> pl.LazyFrame:
     )
     letter_pair = piece.str.contains(_LETTER_PAIR_END) & nxt.str.contains(_LETTER_OPENING).fill_null(False)
     glued = no_break | letter_pair | nxt.str.contains(_LOWER_OPENING).fill_null(False)
-    brk = (piece.str.contains(r"\n\s*$") | nxt.is_null() | ~glued).cast(pl.Int64)
+    # A line break ends a sentence, except inside a hard-wrapped paragraph (wire copy, e-mail, plain-text
+    # archives): one line break after a line of running prose that stops without a sentence end.
+    line_end = piece.str.contains(r"\n\s*$")
+    words = piece.str.count_matches(r"\b\p{L}+").cast(pl.Int64)
+    wrapped = (
+        piece.str.contains(_WRAPPED_TAIL)
+        & (piece.str.strip_chars().str.len_chars() >= _WRAPPED_MIN_CHARS)
+        # Running prose, not a headline in title case: lower-case words are common in it.
+        & (piece.str.count_matches(r"\b\p{Ll}").cast(pl.Int64) * 5 >= words * 2)
+        & nxt.str.contains(r"^[\p{L}\p{N}\"'“‘(]").fill_null(False)
+    )
+    brk = (nxt.is_null() | (line_end & ~wrapped) | (~line_end & ~glued)).cast(pl.Int64)
     return (
         pieces.with_columns(brk=brk)
         .with_columns(
