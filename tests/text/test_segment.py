@@ -296,3 +296,24 @@ def test_seed_004_is_one_titled_article_without_switcher_caption_or_promo(shared
     assert arts["title"][0].startswith("United States insists on")
     for noise in ["ua en ru", "(photo:", "you can read the article"]:
         assert noise not in arts["text"][0]
+
+
+_WIRE = (
+    "ACME TO SELL UNIT\n\n"
+    "Acme Industries Inc said it\n"
+    "agreed in principle to sell its metals unit to a group of\n"
+    "investors for undisclosed terms.\n"
+    "    The sale, expected to close by mid-April, is subject to\n"
+    "certain conditions, including board approval.\n"
+    " REUTER"
+)
+
+
+def test_a_hard_wrapped_wire_story_is_kept_whole_one_block_per_indented_paragraph():
+    kinds = _kinds(_WIRE)
+    assert kinds[0] == ("title", "ACME TO SELL UNIT")
+    body = [text for kind, text in kinds if kind == "article"]
+    assert body == [
+        "Acme Industries Inc said it\nagreed in principle to sell its metals unit to a group of\ninvestors for undisclosed terms.",
+        "The sale, expected to close by mid-April, is subject to\ncertain conditions, including board approval.",
+    ]

@@ -64,6 +64,11 @@ _CONTINUES_PARA = (
 )
 # A dated lead ("... on Friday", "last month", "am Montag", "lundi", "el lunes") in a paragraph's first
 # sentence. Briefs open almost every paragraph with one; an article dates its first paragraph only.
+_SENTENCE_END = r"[.!?…][\"'”’)]*\s*$"
+_RUNS_ON = (
+    r"(?:,|\b(?:the|a|an|of|to|in|on|for|and|or|but|with|by|at|from|that|which|who|it|its|his|her|their"
+    r"|said|says|will|would|could|has|have|had|was|were|is|are|be|been|as|than|this|into|over|after)) ?$"
+)
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DATED_LEAD = (
     rf"\b(?:on|early on|late on|overnight on|since|by|until) (?:{_DAYS})\b"
@@ -133,7 +138,10 @@ def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
             line_end=_doc_cum_sum(n + 1) - 1,
             lead=n - stripped_len(pl.col("line").str.strip_chars_start()),
         )
-        .with_columns(gap=_prev(pl.col("lead") >= n).fill_null(True))
+        # A paragraph starts after a blank line, or on an indented line after a sentence end (wire copy
+        # and plain-text archives indent their paragraphs instead of leaving a line blank).
+        .with_columns(gap=_prev(pl.col("lead") >= n).fill_null(True)
+                      | ((pl.col("lead") > 0) & _prev(pl.col("line")).str.contains(_SENTENCE_END).fill_null(False)))
         .filter(pl.col("lead") < n)
         .select(
             "doc_id", "dn", "doc_title", "gap",
@@ -193,10 +201,22 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     # The last line of every document ends a paragraph, so the fill never crosses a document edge.
     para_ends_prose = pl.when(last_in_para).then("ends").backward_fill()
     # Lines of a hard-wrapped paragraph (html2text, e-mail): long lines running on to a sentence end.
+    # A shorter line counts too when it stops mid-clause, on a lower-case word or a comma ("Pacific
+    # Airways said it").
+    # Stopping on a function word or a speech verb, it runs on even in Title Case ("Moore Resources Inc
+    # said it"): menus do not end so.
+    mid_clause = (words >= 3) & s.str.contains(r"(?:\b\p{Ll}[\p{L}'’-]*|,)$")
+    runs_on = (words >= 3) & s.str.contains(_RUNS_ON)
     lines = lines.with_columns(
-        wrapped=~last_in_para & (words >= _WRAPPED_MIN_WORDS) & para_ends_prose & ~pl.col("listy")
+        wrapped=~last_in_para & para_ends_prose
+        & ((((words >= _WRAPPED_MIN_WORDS) | mid_clause) & ~pl.col("listy")) | runs_on)
     )
     wrapped = pl.col("wrapped")
+    # The first line of a wrapped run is part of it whatever its end ("General Electric Co's GE").
+    lines = lines.with_columns(
+        wrapped=wrapped | (~last_in_para & (words >= 2) & para_ends_prose & ~pl.col("listy")
+                           & _next(wrapped).fill_null(False) & pl.col("gap"))
+    )
     lines = lines.with_columns(
         # A "sentence" of a long line running past _SENTENCE_MAX_WORDS is a menu with a full stop.
         prose_like=(pl.col("ends") & (words >= _PROSE_MIN_WORDS) & ~pl.col("listy")
@@ -229,7 +249,7 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     lines = lines.with_columns(pl.when(has_prose).then(pl.col("r_start", "r_end")))
     title_like = (
         ~pl.col("noise") & ~pl.col("prose_like") & pl.col("doc_title").is_null() & (words <= _TITLE_MAX_WORDS)
-        & ~s.str.contains(r"[.:,;]$") & ~pl.col("list_item") & ~pl.col("byline")
+        & ~s.str.contains(r"[.:,;]$") & ~pl.col("list_item") & ~pl.col("byline") & ~pl.col("wrapped")
         & (idx < pl.col("r_start")) & (idx >= pl.col("r_start") - _TITLE_REACH)
     )  # fmt: skip
     is_title = idx == pl.when(title_like).then(idx).max().over(doc)
@@ -289,10 +309,18 @@ def blocks(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
     """Classified, non-overlapping blocks covering every non-whitespace character of each `text`."""
     lines = _groups(_classify(_units(docs_lf)))
     doc, cut = "dn", pl.col("cut")
-    # Neighbouring sentences of one long line that share kind and article become one block again.
+    # Neighbouring sentences of one long line that share kind and article become one block again, and
+    # so does an article line with the wrapped line before it when that one stops mid-sentence (a
+    # hard-wrapped paragraph is one block, its line breaks inside it, so that its sentences run on).
     solo = pl.col("enc") | cut.is_not_null()
-    changed = [pl.col(c).ne_missing(pl.col(c).shift(1)) for c in ("dn", "line", "kind", "group")]
-    opens = ~pl.col("split") | pl.any_horizontal(*changed, solo, solo.shift(1).fill_null(True))
+    changed = [pl.col(c).ne_missing(pl.col(c).shift(1)) for c in ("dn", "kind", "group")]
+    apart = pl.any_horizontal(*changed, solo, solo.shift(1).fill_null(True))
+    same_line = pl.col("split") & ~pl.col("line").ne_missing(pl.col("line").shift(1))
+    same_paragraph = (
+        (pl.col("kind") == "article") & ~pl.col("gap")
+        & (pl.col("wrapped") & ~pl.col("ends")).shift(1).fill_null(False)
+    )
+    opens = apart | ~(same_line | same_paragraph)
     closes = _next(opens).fill_null(True)
     run_end = pl.when(closes).then(pl.col("end")).backward_fill()
     lines = lines.with_columns(end=run_end).filter(opens)
