@@ -374,3 +374,15 @@ def test_an_act_named_as_the_occasion_of_another_is_no_new_event():
 def test_commerce_between_firms_is_no_event_but_a_firm_acting_on_a_state_is():
     assert run(["Japanese firms signed a deal with Korean companies."]).height == 0
     assert codes_of(run(["Japanese firms signed a deal with the Korean government."]))[0][0] == "JPNBUS"
+
+
+def test_a_bomb_that_goes_off_is_a_bombing_by_whoever_the_text_names():
+    assert codes_of(run(["A bomb exploded at a crowded market in Baghdad."])) == [(None, "IRQ", "183")]
+    assert codes_of(run(["Two grenades went off near a church in Manila."])) == [(None, "PHL", "183")]
+    # A mine that is a pit is no weapon.
+    assert run(["The coal mine exploded near Donetsk."]).height == 0
+
+
+def test_protesters_storming_a_building_riot_and_a_conjunction_after_a_collective_keeps_it():
+    assert codes_of(run(["Protesters stormed the parliament in Lima."]))[0][2] == "145"
+    assert codes_of(run(["Journalists were beaten by police while covering a protest."])) == [("COP", "MED", "182")]

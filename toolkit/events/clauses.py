@@ -60,6 +60,11 @@ _HEAD_WORDS = (
     r"|reports|shows|continues|keeps|calls|tries|stands|sits|runs|leads|looks|hit|put|set|cut|struck|fought"
     r"|sold|bought|threw|drew|broke|spoke|chose|rose|fell|led|paid|sought|brought|built|shot|kept|dealt|found"
     r"|thought|felt|meant|heard|stood|won|ran|let"
+    # Conjunctions and prepositions, which never are the noun a name modifies.
+    r"|while|when|where|whereas|because|although|though|if|unless|once|so|yet|during|amid|amidst|near|across"
+    r"|outside|inside|through|throughout|despite|without|within|toward|towards|around|along|between|among"
+    r"|amongst|beyond|upon|via|per|like|unlike|including|following|off|out|up|down|back|away|together"
+    r"|again|also|even|only|just|too|very|here|there|later|earlier|soon|often|ever"
     # The other irregular past tenses ("blew", "fled", "swept"), except those that are as often nouns.
     + "".join(sorted({f"|{f}" for base, (past, _) in IRREGULAR.items() for f in past.split("|")
                       if f != base and f not in ("bore", "bound")}))

@@ -12,7 +12,7 @@ A row names an act the way the CAMEO codebook defines it, as a head word and wha
 - `prep`: the preposition that introduces the other party, alternatives separated by "/" ("with",
   "on/against"), after the object when there is one; a leading "* " lets up to four words (often the
   target itself) come first: "* with" reads "charged two men with", "* of" reads "accused Syldavia of";
-- `subject`: words one of which must stand before the head in its clause (at most 60 characters back),
+- `subject`: single words one of which must stand before the head in its clause (at most 60 characters back),
   for a head that is an act only when such actors do it: "marched" is a demonstration when
   protesters march, not when troops do. Alternatives separated by "/", "word+" also its plural; the
   column may be left out of a file;
