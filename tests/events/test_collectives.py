@@ -103,3 +103,10 @@ def test_a_collective_before_a_place_it_holds_is_what_an_act_aims_at_not_a_subje
     assert codes_of(run(["Peru shelled rebel positions near the border."])) == [("PER", "REB", "194")]
     # As a subject it names no actor ("the police station exploded").
     assert run(["The police station exploded."]).height == 0
+
+
+def test_a_nation_adjective_gives_its_country_across_modifiers_but_not_across_a_verb():
+    from tests.events.test_events import codes_of, run
+
+    assert codes_of(run(["The Chinese government expelled diplomats."])) == [("CHNGOV", "GOV", "161")]
+    assert codes_of(run(["The Syrian foreign minister met Iraqi riot police."])) == [("SYRGOV", "IRQCOP", "040")]

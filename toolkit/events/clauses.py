@@ -107,6 +107,11 @@ _BACKGROUND = (
 TARGET_NEEDED = r"^(?:04[0-6]|06|09)"
 
 
+def function_or_verb(word: pl.Expr) -> pl.Expr:
+    """True for a lower-case word that is a function word or a verb form (see `_HEAD_WORDS`), no modifier."""
+    return word.str.contains(_ANY_HEAD)
+
+
 def modifies_noun(s_text: pl.Expr, s_begin: pl.Expr, end: pl.Expr, next_match: pl.Expr, adjective: pl.Expr) -> pl.Expr:
     """True for a nation adjective or acronym ("Ruritanian", "UK") before a lower-case noun it does not stand for.
 

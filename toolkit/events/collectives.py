@@ -156,9 +156,14 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .filter(~pl.col("_modifier") | pl.col("_next").str.contains(_ASSET))
     )
     gap_before, gap_after = pl.col("_gap_b").fill_null(""), pl.col("_gap_a").fill_null("")
+    # The words between a nation adjective and its noun are modifiers ("Ruritanian foreign minister"),
+    # not a verb or a function word ("Chinese government expelled diplomats": the diplomats are not
+    # Chinese).
+    plain_words = ~gap_before.str.extract_all(r"\p{Ll}[\p{Ll}-]*").list.eval(clauses.function_or_verb(pl.element())).list.any()
     country = pl.coalesce(
         pl.when(pl.col("b_end").is_not_null() & (gap_before.str.contains(_ADJACENT)
-                | (gap_before.str.contains(_MODIFIED) & (pl.col("b_adjective") | gap_before.str.contains("^['’]s"))))
+                | (gap_before.str.contains(_MODIFIED) & plain_words
+                   & (pl.col("b_adjective") | gap_before.str.contains("^['’]s"))))
                 ).then(pl.col("b_country")),
         pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
         # The article's country stands only for actors at home: police, courts, protesters, parties.
