@@ -154,3 +154,12 @@ def test_a_collective_before_an_irregular_past_tense_is_its_subject():
 def test_a_participle_clause_after_a_comma_shares_the_subject_of_the_act_before_it():
     found = run(["Chilean troops shelled the border town, killing two Peruvian soldiers."])
     assert {r[0] for r in codes_of(found)} == {"CHLMIL"}
+
+
+def test_an_active_verb_with_an_uncoded_subject_is_no_doerless_act():
+    # The text names the doer ("deputies"), no dictionary codes it: not an act with an unnamed doer.
+    assert run(["Sheriff's deputies shot at the car near Lima."]).height == 0
+    # An attack as subject, a passive and a noun leave the doer unnamed.
+    assert codes_of(run(["A grenade attack killed ten Peruvian soldiers."])) == [(None, "PERMIL", "190")]
+    # "By" right after the act names the doer.
+    assert codes_of(run(["Two Peruvian soldiers were shot by rebels."])) == [("REB", "PERMIL", "193")]

@@ -85,6 +85,15 @@ AGENT_CUE = (
     r"|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
 _STATE_ACT = r"^(?:16|17[234])"
+# "by" within four words after the act names its doer; a possessive before a noun names it too.
+_BY_LATER = r"(?i)^(?:\s+[^\s,;:.!?]+){0,4}?\s+by\s"
+_POSSESSIVE = r"(?i)\b(?:their|its|his|her|our)\s+(?:\w+\s+)?$"
+# An attack, a weapon or a protest before a verb that has no subject found: the act's doer goes unnamed.
+_WEAPON_SUBJECT = (
+    r"(?i)\b(?:attacks?|bomb\w*|blasts?|explosi\w+|grenades?|mines?|ieds?|devices?|missiles?|rockets?|shells?"
+    r"|shelling|mortars?|strikes?|airstrikes?|raids?|drones?|gunfire|shooting|ambush\w*|violence|clash\w*"
+    r"|fighting|suicide|protests?|demonstrations?|rall(?:y|ies)|riots?)\b"
+)
 # Between two acts, "to" and at most one word make the first part of the second (see `assign`).
 _CHAINED = r"(?i)^\s*(?:to\s+)?(?:[\w-]+\s+)?$"
 _COURT_ACT = r"(?i)\b(?:jail|imprison|incarcerat|sentenc|convict|indict|prosecut|arraign|tried\b|try\b|trial|court)"
@@ -418,11 +427,20 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         id=pl.lit(None, pl.Utf8), code=pl.lit(None, pl.Utf8),
         start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(UNNAMED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
     ))
+    # A verb in the active voice with no subject found has one the text names but no dictionary codes
+    # ("deputies blocked the street"): only a passive, a noun ("an air strike on"), an act told by its
+    # device ("a bomb exploded") or after an attack or weapon ("a grenade attack killed ten", "rockets
+    # hit the town, killing two") leaves the doer unsaid. "By" right after the act names the doer, and
+    # so does a possessive before a noun ("their offensive").
     withheld = (
         pl.col("cameo_code").str.contains(UNNAMED_ACT)
         & ~pl.col("_by")
-        & ~pl.col("s_text").str.slice(pl.col("v_end") - pl.col("start"), 12).str.contains(r"(?i)^\s+by\s")
-        & ((role == "passive") | ((role == "forward") & pl.col("b1_members").is_null()))
+        & ~pl.col("s_text").str.slice(pl.col("v_end") - pl.col("start"), 60).str.contains(_BY_LATER)
+        & ((role == "passive")
+           | ((role == "forward") & pl.col("b1_members").is_null()
+              & (pl.col("_doerless").fill_null(False)
+                 | _before(pl.col("v_start"), 100).str.contains(_WEAPON_SUBJECT))
+              & ~_before(pl.col("v_start"), 30).str.contains(_POSSESSIVE)))
         & (pl.col("cameo_code").str.starts_with("14") | pl.col("s_text").str.contains(AGENT_CUE))
     )
     # A pair is every member of the subject group (with the group before it when it stands alone).

@@ -194,7 +194,11 @@ def events(
     ments = _now(mentioned.join(sent.select("article_id", "sentence", "_sid"), on=["article_id", "sentence"]))
     found = _now(
         pattern_matches(sent, table)
-        .join(table.lazy().select("verb", "cameo_code", "roles"), on="verb", how="left")
+        .join(table.lazy().select("verb", "cameo_code", "roles",
+                                  # A noun, or an act told by its device ("a bomb exploded"), may leave its
+                                  # doer unnamed (`toolkit.events.actors.UNNAMED_AGENT`).
+                                  _doerless=(pl.col("kind") == "noun") | pl.col("subject").is_not_null()),
+              on="verb", how="left")
         # A "no event" phrase has claimed its words in the match above; it codes nothing.
         .filter(pl.col("cameo_code") != NO_EVENT)
         .join(sent, on=["article_id", "sentence"], how="inner")

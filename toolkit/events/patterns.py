@@ -81,7 +81,7 @@ def builtin_patterns() -> pl.DataFrame:
 
 TABLE_SCHEMA = {
     **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
-    "participles": pl.List(pl.Utf8), "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
+    "participles": pl.List(pl.Utf8), "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8), "kind": pl.Utf8,
 }
 
 
@@ -96,7 +96,7 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
         pattern=pl.struct("head", "frame", "_subject").map_elements(
             lambda r: lexicon.display_pattern(r["head"], r["frame"], r["_subject"]), return_dtype=pl.Utf8),
         cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
-        need="need", participles="participles", passive_need="passive_need", subject="_subject",
+        need="need", participles="participles", passive_need="passive_need", subject="_subject", kind="kind",
     )
 
 
@@ -108,7 +108,7 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
         heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8),
         lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)),
         participles=pl.lit(None, dtype=pl.List(pl.Utf8)), passive_need=pl.lit(None, dtype=pl.List(pl.Utf8)),
-        subject=pl.lit(None, dtype=pl.List(pl.Utf8)))
+        subject=pl.lit(None, dtype=pl.List(pl.Utf8)), kind=pl.lit(None, dtype=pl.Utf8))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
