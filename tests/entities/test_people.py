@@ -134,3 +134,12 @@ def test_agent_mentions_survive_validation_in_a_build(tmp_path):
     mentions = pl.read_parquet(tmp_path / "out" / "mentions.parquet")
     assert mentions.filter(pl.col("method") == "agent").select("surface", "role_code").rows() == [("French police", "COP")]
     assert "not_in_enum" not in result.rejects
+
+
+def test_an_abbreviation_glued_to_the_next_word_never_ends_a_name_inside_a_word():
+    import toolkit
+
+    text = "Woman Mr.Russia left."
+    found = toolkit.annotate(pl.DataFrame({"id": ["a"], "text": [text]}), events=False).mentions
+    for start, end in found.select("start", "end").iter_rows():
+        assert end == len(text) or not text[end].isalnum()

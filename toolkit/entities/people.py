@@ -36,8 +36,9 @@ from toolkit.contract.spans import char_offsets, slice_spans
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Mme|Dr|Sir|Dame|Lord|Lady)\.?"
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Lt|Col|Capt|Gov|Prof)\."
 _TOKEN = (
-    # Initials take any letters glued to them ("X.Y", "J.Smith"), so a name never ends inside a word.
-    rf"{_ABBREV}|(?:\p{{Lu}}\.){{1,4}}[\p{{L}}\p{{N}}]*"
+    # Abbreviations and initials take any letters glued to them ("Mr.Smith", "X.Y", "J.Smith"), so a
+    # name never ends inside a word.
+    rf"{_ABBREV}[\p{{L}}\p{{N}}]*|(?:\p{{Lu}}\.){{1,4}}[\p{{L}}\p{{N}}]*"
     r"|\p{Lu}[\p{L}\p{M}\p{N}]*(?:['’]\p{Lu}[\p{L}\p{M}]*)?(?:-[\p{L}\p{N}]+)*"
 )
 _PARTICLES = r"al|el|bin|ibn|ben|bint|abu|van|von|der|den|de|del|della|da|dos|du|di|la|le"
