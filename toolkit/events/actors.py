@@ -46,7 +46,10 @@ _BY_GAP = r"(?i)^\s*((?:[\w-]+\s+){0,3}?)by\s+(?:the\s+)?$"
 # "and" (and an adverb) right before a verb: captured, its length is where the coordination starts.
 _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
-_VENUE = r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
+_VENUE = (
+    r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?"
+    r"(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
+)
 _INFINITIVE_GAP = r"(?i)^\s+to\s+$"
 _PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
 _PARTICIPLE = r"(?i)^(?:\w+(?:ed|en|wn)|shot|hit|struck|held|met|sent|sold|caught|fought|kept|told|thrown|put)\b"
@@ -81,8 +84,8 @@ UNNAMED_ACT = r"^(?:14|18|19|20)"
 AGENT_CUE = (
     r"(?i)\b(?:attack\w*|assault\w*|bomb\w*|grenades?|gun\w*|shot|shoot\w*|shell\w*|mortars?|missiles?|rockets?"
     r"|air\s?strikes?|air raids?|raid\w*|ambush\w*|militants?|gunmen|troops|soldiers|rebels?|insurgents?|jihadists?"
-    r"|terror\w*|explosive devices?|ieds?|land\s?mines?|minefields?|suicide|sniper\w*|stabb\w*|hostages?|kidnap\w*|abduct\w*|protest\w*"
-    r"|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
+    r"|terror\w*|explosive devices?|ieds?|land\s?mines?|minefields?|suicide|sniper\w*|stabb\w*|hostages?"
+    r"|kidnap\w*|abduct\w*|protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
 _STATE_ACT = r"^(?:16|17[234])"
 # "by" within four words after the act names its doer; a possessive before a noun names it too.
@@ -379,8 +382,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # subject, not its object.
     leads = (pl.col("a1_start") == pl.col("v_start")).fill_null(False) & (pl.col("roles") == "forward")
     m = m.with_columns(
-        *(pl.when(leads & pl.col("b1_members").is_null()).then(pl.col(f"a1_{f}")).otherwise(pl.col(f"b1_{f}")).alias(f"b1_{f}")
-          for f in ("start", "end", "members")),
+        *(pl.when(leads & pl.col("b1_members").is_null()).then(pl.col(f"a1_{f}")).otherwise(pl.col(f"b1_{f}"))
+          .alias(f"b1_{f}") for f in ("start", "end", "members")),
     ).with_columns(_drop("a1", leads))
     after = between(pl.col("v_end"), pl.col("a1_start")).str.replace_all(_QUOTES, "")
     by_words = after.str.extract(_BY_GAP, 1)
@@ -425,7 +428,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # all) is still an event, with no source: reports of bombings and protests rarely name who did it.
     unnamed = pl.concat_list(pl.struct(
         id=pl.lit(None, pl.Utf8), code=pl.lit(None, pl.Utf8),
-        start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(UNNAMED_AGENT), headless=pl.lit(False), modifier=pl.lit(False),
+        start=pl.col("v_start").cast(pl.Int64), kind=pl.lit(UNNAMED_AGENT), headless=pl.lit(False),
+        modifier=pl.lit(False),
     ))
     # A verb in the active voice with no subject found has one the text names but no dictionary codes
     # ("deputies blocked the street"): only a passive, a noun ("an air strike on"), an act told by its
