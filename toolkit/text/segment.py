@@ -16,7 +16,9 @@ line breaks), merged back when neighbouring sentences of a line get the same kin
                closing quote, mostly lower-case, not link-like; or the lines of a hard-wrapped
                paragraph), found as the maximum-sum run of per-line scores (a prose line scores its
                words, any other line a cost), with the short lines inside it (subheadings, bylines)
-               and without the noise kinds above. A document without prose is all article.
+               and without the noise kinds above. A document without prose is all article. A
+               paragraph starts after a blank line, or on an indented line after a sentence end (wire
+               copy); the lines of a hard-wrapped paragraph form one block.
 Briefs: a document is read as a list of briefs when it has 3+ prose paragraphs, no title and no
 subheadings, no paragraph opens with a pronoun or a quotation ("He ...", "“..."), and at least half of
 its paragraphs open with a dated lead sentence ("... on Friday", "last month"). In such a document a
@@ -62,13 +64,15 @@ _CONTINUES_DOC = r"^(?:[\"“‘'«„‚»]|(?:He|She|They|It|We|I|His|Her|Thei
 _CONTINUES_PARA = (
     r"(?i)^(?:(?:but|and|however|meanwhile|both)\b|(?:\S+\s+){0,5}?(?:also|the two|the pair|the latter|the former)\b)"
 )
-# A dated lead ("... on Friday", "last month", "am Montag", "lundi", "el lunes") in a paragraph's first
-# sentence. Briefs open almost every paragraph with one; an article dates its first paragraph only.
+# A line that ends a sentence, and a line that stops on a comma, a function word or a speech verb and so
+# runs on into the next (hard-wrapped wire copy: "Moore Resources Inc said it").
 _SENTENCE_END = r"[.!?…][\"'”’)]*\s*$"
 _RUNS_ON = (
     r"(?:,|\b(?:the|a|an|of|to|in|on|for|and|or|but|with|by|at|from|that|which|who|it|its|his|her|their"
     r"|said|says|will|would|could|has|have|had|was|were|is|are|be|been|as|than|this|into|over|after)) ?$"
 )
+# A dated lead ("... on Friday", "last month", "am Montag", "lundi", "el lunes") in a paragraph's first
+# sentence. Briefs open almost every paragraph with one; an article dates its first paragraph only.
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _DATED_LEAD = (
     rf"\b(?:on|early on|late on|overnight on|since|by|until) (?:{_DAYS})\b"
@@ -200,11 +204,10 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     lines = lines.with_columns(last_in_para=_next(pl.col("gap")).fill_null(True))
     # The last line of every document ends a paragraph, so the fill never crosses a document edge.
     para_ends_prose = pl.when(last_in_para).then("ends").backward_fill()
-    # Lines of a hard-wrapped paragraph (html2text, e-mail): long lines running on to a sentence end.
-    # A shorter line counts too when it stops mid-clause, on a lower-case word or a comma ("Pacific
-    # Airways said it").
-    # Stopping on a function word or a speech verb, it runs on even in Title Case ("Moore Resources Inc
-    # said it"): menus do not end so.
+    # Lines of a hard-wrapped paragraph (html2text, e-mail, wire copy): long lines running on to a
+    # sentence end, and shorter ones that stop mid-clause, on a lower-case word or a comma; one that
+    # stops on a function word or a speech verb runs on even in Title Case ("Moore Resources Inc said
+    # it"), as menus never end so.
     mid_clause = (words >= 3) & s.str.contains(r"(?:\b\p{Ll}[\p{L}'’-]*|,)$")
     runs_on = (words >= 3) & s.str.contains(_RUNS_ON)
     lines = lines.with_columns(
