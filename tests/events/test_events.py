@@ -386,3 +386,8 @@ def test_a_bomb_that_goes_off_is_a_bombing_by_whoever_the_text_names():
 def test_protesters_storming_a_building_riot_and_a_conjunction_after_a_collective_keeps_it():
     assert codes_of(run(["Protesters stormed the parliament in Lima."]))[0][2] == "145"
     assert codes_of(run(["Journalists were beaten by police while covering a protest."])) == [("COP", "MED", "182")]
+
+
+def test_a_warning_of_the_warners_own_action_is_a_threat_but_a_prediction_is_not():
+    assert codes_of(run(["Russia warned Moldova it would seize the region."])) == [("RUS", "MDA", "130")]
+    assert run(["Dutch officials warned that it could take a while."]).height == 0
