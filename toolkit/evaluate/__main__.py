@@ -17,6 +17,7 @@ MEASUREMENTS = {
     "stories": lambda shared: ["--shared", str(shared)],
     "plover": lambda shared: ["--shared", str(shared)],
     "case": lambda shared: ["--shared", str(shared)],
+    "examples": lambda shared: [],  # the project's own sentences: no shared data
 }
 
 
