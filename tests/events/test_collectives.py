@@ -110,3 +110,16 @@ def test_a_nation_adjective_gives_its_country_across_modifiers_but_not_across_a_
 
     assert codes_of(run(["The Chinese government expelled diplomats."])) == [("CHNGOV", "GOV", "161")]
     assert codes_of(run(["The Syrian foreign minister met Iraqi riot police."])) == [("SYRGOV", "IRQCOP", "040")]
+
+
+def test_a_story_of_one_country_gives_it_to_its_unqualified_actors():
+    from tests.events.test_events import codes_of, run
+
+    story = ("Chile held a vote on Sunday. Officials in Santiago counted the ballots. Chilean media said the "
+             "government condemned the opposition.")
+    assert ("CHLGOV", "CHLOPP", "111") in codes_of(run([story]))
+    # A sentence that names a country once is no story of it.
+    assert codes_of(run(["The government condemned Chile."])) == [("GOV", "CHL", "111")]
+    # At equal length a name wins over the collective noun beside it.
+    named = run([story + " The rights group Amnesty International accused Chilean police of torture."])
+    assert "NGOAMN" in {source for source, _, _ in codes_of(named)}

@@ -253,13 +253,16 @@ def _appositions(ments: pl.LazyFrame, s: pl.LazyFrame) -> pl.LazyFrame:
         )
         # A sentence's first mention always opens a slot, so one running count numbers slots corpus-wide.
         .with_columns(_slot=(pl.col("_prev_end").is_null() | ~pl.col("_joined")).cast(pl.Int64).cum_sum())
-        .with_columns(_len=pl.col("code").str.len_chars().fill_null(0))
+        # The longest code wins; at equal length a name over a collective noun ("the rights group Amnesty
+        # International"), then the first.
+        .with_columns(_len=pl.col("code").str.len_chars().fill_null(0), _group=pl.col("kind") == "group")
         .drop("s_begin", "s_text")
-        .sort("_slot", "_len", "start", descending=[False, True, False])
+        .sort("_slot", "_len", "_group", "start", descending=[False, True, False, False])
         .group_by("_slot", maintain_order=True)
         .agg(pl.all().first(), _span_start=pl.col("start").min(), _span_end=pl.col("end").max())
         .with_columns(start=pl.col("_span_start"), end=pl.col("_span_end"))
-        .drop("_slot", "_span_start", "_span_end", "_len", "_prev_end", "_prev_country", "_prev_kind", "_joined")
+        .drop("_slot", "_span_start", "_span_end", "_len", "_group", "_prev_end", "_prev_country", "_prev_kind",
+              "_joined")
     )
 
 

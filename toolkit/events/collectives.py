@@ -8,6 +8,8 @@ noun, CAMEO role code) and country. The country is, in order:
   (`HOME_ROLES`), the story's own country (`home_country`): where a story's unqualified police,
   courts and protesters act. Unqualified officials and troops in an international story are as
   often another country's;
+- in a story that names one country and no other (`sole_country`), that country, for every noun but
+  those that are as often a verb ("forces");
 - none: the actor is coded by its role alone ("MIL"), as CAMEO codes an actor of unknown country.
 A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's; a noun
 before a lower-case noun it modifies ("police station", "army base") and an indefinite one ("a
@@ -39,6 +41,8 @@ HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
 # A story's own country (`home_country`) is that of at least this share of its places (towns, cities,
 # regions): countries a story names are as often its topic ("the war in Iraq") as its scene.
 UNAMBIGUOUS = 0.75
+# A story names its one country at least this many times to count as a story of that country.
+SOLE_MENTIONS = 3
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -68,8 +72,9 @@ def group_nouns() -> pl.DataFrame:
 
 def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     """(article_id, d_country): the article's own country where its places leave no doubt: the country
-    of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first)."""
-    return (
+    of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first), else the one country
+    it names at all (`sole_country`)."""
+    places = (
         ments.filter((pl.col("kind") == "place") & pl.col("country_code").is_not_null())
         .group_by("article_id", "country_code")
         .agg(n=pl.len(), first=pl.col("start").min())
@@ -78,6 +83,24 @@ def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
         .agg(d_country=pl.col("country_code").first(), _top=pl.col("n").first(), _all=pl.col("n").sum())
         .filter(pl.col("_top") >= UNAMBIGUOUS * pl.col("_all"))
         .select("article_id", "d_country")
+    )
+    return (
+        places.join(sole_country(ments), on="article_id", how="full", coalesce=True)
+        .select("article_id", d_country=pl.coalesce("d_country", "s_country"))
+    )
+
+
+def sole_country(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, s_country) of the articles whose mentions (countries, places, people, bodies) name
+    one country and no other, at least `SOLE_MENTIONS` times: a story of one country, whose
+    unqualified government, troops and police are that country's."""
+    return (
+        ments.filter(pl.col("country_code").is_not_null())
+        .group_by("article_id")
+        .agg(s_country=pl.col("country_code").first(), _n=pl.col("country_code").n_unique(), _m=pl.len())
+        # Named at least three times: a sentence or a snippet naming a country once is no story of it.
+        .filter((pl.col("_n") == 1) & (pl.col("_m") >= SOLE_MENTIONS))
+        .select("article_id", "s_country")
     )
 
 
@@ -140,6 +163,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
                    strategy="forward", check_sortedness=False)
         .join(home_country(ments), on="article_id", how="left")
+        .join(sole_country(ments), on="article_id", how="left")
     )
     hits = slice_spans(hits, texts, "article_id", {
         "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),
@@ -166,8 +190,10 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                    & (pl.col("b_adjective") | gap_before.str.contains("^['’]s"))))
                 ).then(pl.col("b_country")),
         pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
-        # The article's country stands only for actors at home: police, courts, protesters, parties.
+        # The article's country stands only for actors at home: police, courts, protesters, parties;
+        # in a story of one country, for every actor (but a noun that is as often a verb, "forces").
         pl.when(pl.col("role_code").is_in(HOME_ROLES)).then(pl.col("d_country")),
+        pl.when(~pl.col("needs_country")).then(pl.col("s_country")),
     )
     return (
         hits.with_columns(country_code=country)
