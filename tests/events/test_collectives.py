@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.events.test_events import run
+from tests.events.test_events import codes_of, run
 from toolkit.events import collectives
 
 
@@ -98,23 +98,17 @@ def test_a_named_person_acted_upon_without_a_code_is_a_civilian_of_a_clear_story
 
 
 def test_a_collective_before_a_place_it_holds_is_what_an_act_aims_at_not_a_subject():
-    from tests.events.test_events import codes_of, run
-
     assert codes_of(run(["Peru shelled rebel positions near the border."])) == [("PER", "REB", "194")]
     # As a subject it names no actor ("the police station exploded").
     assert run(["The police station exploded."]).height == 0
 
 
 def test_a_nation_adjective_gives_its_country_across_modifiers_but_not_across_a_verb():
-    from tests.events.test_events import codes_of, run
-
     assert codes_of(run(["The Chinese government expelled diplomats."])) == [("CHNGOV", "GOV", "161")]
     assert codes_of(run(["The Syrian foreign minister met Iraqi riot police."])) == [("SYRGOV", "IRQCOP", "040")]
 
 
 def test_a_story_of_one_country_gives_it_to_its_unqualified_actors():
-    from tests.events.test_events import codes_of, run
-
     story = ("Chile held a vote on Sunday. Officials in Santiago counted the ballots. Chilean media said the "
              "government condemned the opposition.")
     assert ("CHLGOV", "CHLOPP", "111") in codes_of(run([story]))

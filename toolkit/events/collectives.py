@@ -74,6 +74,11 @@ def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     """(article_id, d_country): the article's own country where its places leave no doubt: the country
     of at least `UNAMBIGUOUS` of its place mentions (ties: the one named first), else the one country
     it names at all (`sole_country`)."""
+    return _story_countries(ments).select("article_id", "d_country")
+
+
+def _story_countries(ments: pl.LazyFrame) -> pl.LazyFrame:
+    """(article_id, d_country, s_country): `home_country` and `sole_country` from one pass."""
     places = (
         ments.filter((pl.col("kind") == "place") & pl.col("country_code").is_not_null())
         .group_by("article_id", "country_code")
@@ -86,7 +91,7 @@ def home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
     )
     return (
         places.join(sole_country(ments), on="article_id", how="full", coalesce=True)
-        .select("article_id", d_country=pl.coalesce("d_country", "s_country"))
+        .select("article_id", "s_country", d_country=pl.coalesce("d_country", "s_country"))
     )
 
 
@@ -162,8 +167,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
                    check_sortedness=False)
         .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
                    strategy="forward", check_sortedness=False)
-        .join(home_country(ments), on="article_id", how="left")
-        .join(sole_country(ments), on="article_id", how="left")
+        .join(_story_countries(ments), on="article_id", how="left")
     )
     hits = slice_spans(hits, texts, "article_id", {
         "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),

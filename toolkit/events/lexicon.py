@@ -262,20 +262,6 @@ def needed_words(obj: str | None, prep: str | None) -> list[str] | None:
     return sorted(re.sub(r"[^\x00-\x7F]", "_", w) for w in words)
 
 
-def subject_words(subject: str | None) -> list[str] | None:
-    """The `subject` column's words, lower-case ASCII, each "word+" with its plural; None when empty."""
-    if not subject:
-        return None
-    words = set()
-    for alt in subject.split("/"):
-        word = alt.strip().lower()
-        if word.endswith("+"):
-            word = word[:-1]
-            words.add(plural(word))
-        words.add(word)
-    return sorted(re.sub(r"[^\x00-\x7F]", "_", w) for w in words)
-
-
 def check_lexicon(table: pl.DataFrame, origin: str) -> pl.DataFrame:
     missing = [c for c in ("cameo_code", "roles", "kind", "lemma") if c not in table.columns]
     if missing:
@@ -344,7 +330,8 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
         # Before a passive only the one-word objects count.
         before = (needed_words("/".join(a for a in r["object"].split("/") if " " not in a.strip()), None)
                   if participles else None)
-        subject = subject_words(r["subject"])
+        # The subject words are single words: the same list as an object's.
+        subject = needed_words(r["subject"], None)
         rows.extend((i, h, frame, lead, need, h in participles, before, subject) for h in heads)
     return pl.DataFrame(
         rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8),
