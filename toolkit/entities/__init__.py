@@ -6,4 +6,14 @@ patterns, titles and role words (`people`), resolved to one entity with a countr
 (`resolve`); `recognizers` is the optional model-based recogniser behind the same interface.
 
 Fills every column of mentions and of entities.
+
+The build runs it on articles in LANGUAGES and on those too short to tell
+(`toolkit.text.language.language_in`); other articles are kept, with no mentions.
 """
+
+# Languages whose articles get entities. English only: people and organisations come from English
+# capitalisation, titles and role words, and the gazetteer's names are English. Country names in other
+# languages were considered and left out: pycountry's translations are catalogue names ("Korea,
+# Republic of" translated) without the everyday name ("Russia" has none) or inflected forms, so
+# counts would favour the few countries whose catalogue name is the everyday one.
+LANGUAGES = ("en",)

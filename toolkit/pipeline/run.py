@@ -19,8 +19,8 @@ import polars as pl
 
 from toolkit import __version__
 from toolkit.text import clean, dedupe, language, segment
-from toolkit.entities import mentions as entities
-from toolkit.events import coder as events
+from toolkit.entities import LANGUAGES as ENTITY_LANGUAGES, mentions as entities
+from toolkit.events import LANGUAGES as EVENT_LANGUAGES, coder as events
 from toolkit.publish import package
 from toolkit.io import read
 from toolkit.vocab.dictionaries import load_dictionaries
@@ -130,9 +130,16 @@ def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str,
     ).drop("declared_language")
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
     dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
-    ments = entities.mentions(arts.lazy(), sents.lazy(), dictionaries=dictionaries).collect()
+    # Articles in a language the rules are not written for are kept, with no entities or events:
+    # English rules read German capitals as names ("Die Regierung" is no person).
+    ent_arts, ent_sents = _in_languages(arts, sents, ENTITY_LANGUAGES)
+    ments = entities.mentions(ent_arts, ent_sents, dictionaries=dictionaries).collect()
+    evt_arts, evt_sents = _in_languages(arts, sents, EVENT_LANGUAGES)
     evts = (
-        events.events(arts.lazy(), sents.lazy(), ments.lazy(), patterns=patterns).collect()
+        events.events(
+            evt_arts, evt_sents, ments.lazy().join(evt_arts.select("article_id"), on="article_id", how="semi"),
+            patterns=patterns,
+        ).collect()
         if recipe.code_events
         else empty_frame("events")
     )
@@ -155,6 +162,14 @@ def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str,
     out["mentions"] = ments.join(valid["mentions"].select("mention_id"), on="mention_id", how="semi")
     out["rejects"] = rejects
     return out
+
+
+def _in_languages(
+    arts: pl.DataFrame, sents: pl.DataFrame, languages: Sequence[str]
+) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The articles a stage reads (in `languages`, or too short to tell) and their sentences."""
+    kept = arts.lazy().filter(language.language_in(languages))
+    return kept, sents.lazy().join(kept.select("article_id"), on="article_id", how="semi")
 
 
 @lru_cache(maxsize=4)  # the few recipes a process builds at once; each holds whole dictionaries

@@ -8,6 +8,8 @@ nothing. Its answer is trusted only when CLD2 calls it reliable and the top lang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 import pycld2
 import pycountry
@@ -84,3 +86,13 @@ def _one(text: str, min_confidence: float, best_effort: bool) -> str | None:
     if not (reliable or best_effort) or percent < 100 * min_confidence or code not in _ISO_639_1:
         return None
     return code
+
+
+def language_in(languages: Sequence[str]) -> pl.Expr:
+    """True for articles in one of `languages`, and for those too short to tell (null `language`).
+
+    An article too short for CLD2 is read by the stages as before language detection existed: as
+    English, the language every extraction rule is written in. The stages gated this way list their
+    languages (toolkit.entities.LANGUAGES, toolkit.events.LANGUAGES), English among them.
+    """
+    return pl.col("language").is_null() | pl.col("language").is_in(list(languages))
