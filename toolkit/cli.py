@@ -24,6 +24,7 @@ from toolkit.errors import BuildLockedError, DatasetError, NotADatasetError, Too
 from toolkit.io.options import FORMATS
 from toolkit.contract.validate import Report, validate_dataset
 from toolkit.io.write import dumps_json, recover
+from toolkit.publish.languages import EXTRACTION_HEADER, extraction_note, extraction_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 4
 
@@ -123,6 +124,9 @@ def _build(args: argparse.Namespace, err: Console) -> int:
         print(dumps_json(result.to_dict()), end="")
     err.print(f"[bold green]built[/] {result.out} in {result.seconds:.1f} s")
     err.print(_counts("table", result.rows))
+    if result.languages:
+        err.print(_rows(EXTRACTION_HEADER, extraction_table(result.languages)))
+        err.print(extraction_note(result.languages), markup=False)
     if result.rejects:
         err.print(_counts("rejected because", result.rejects))
     if result.skipped:
@@ -140,6 +144,16 @@ def _counts(label: str, counts: dict[str, int]) -> Table:
     table.add_column("rows", justify="right")
     for name, n in counts.items():
         table.add_row(name, f"{n:,}")
+    return table
+
+
+def _rows(header: tuple[str, ...], rows: list[tuple]) -> Table:
+    """A table of the given rows, the first column naming each row, the others right-aligned."""
+    table = Table()
+    for i, name in enumerate(header):
+        table.add_column(name, justify="right" if i else "left")
+    for row in rows:
+        table.add_row(*(f"{v:,}" if isinstance(v, int) else str(v) for v in row))
     return table
 
 

@@ -55,6 +55,16 @@ def test_demo_build_is_valid_and_complete(demo):
     assert {"en", "de", "fr", "es"} <= set(t["articles"]["language"].drop_nulls())
 
 
+def test_demo_articles_in_german_french_and_spanish_are_kept_without_entities_or_events(demo):
+    t = _tables(demo)
+    others = t["articles"].filter(pl.col("language").is_in(["de", "fr", "es"]))
+    assert set(others["language"]) == {"de", "fr", "es"}
+    assert t["mentions"].join(others, on="article_id", how="semi").height == 0
+    assert t["events"].join(others, on="article_id", how="semi").height == 0
+    card = (demo / "README.md").read_text(encoding="utf-8")
+    assert f"{others.height} articles in " in card and "kept without entities or events" in card
+
+
 def test_demo_bad_inputs_become_rejects_with_reasons(demo):
     reasons = set(pl.read_parquet(demo / "rejects.parquet")["reason"])
     assert {"not_decodable", "empty_text", "malformed_jsonl", "warc_record_skipped"} <= reasons

@@ -30,7 +30,7 @@ from toolkit.errors import InputError, RecipeError
 from toolkit.contract.ids import sha256_hex
 from toolkit.pipeline.recipe import Recipe, load_recipe
 from toolkit.publish.report import report_html
-from toolkit.contract.schema import TABLES, conform, empty_frame, load_schemas, polars_schema, primary_key
+from toolkit.contract.schema import TABLES, conform, empty_frame, polars_schema, primary_key, table_schemas
 from toolkit.contract.validate import validate_table, validate_tables
 from toolkit.io.write import (
     MANIFEST_CHECKSUM, atomic_dir, check_out, dumps_json, file_entry, manifest_checksum_text, write_parquet, write_text,
@@ -61,6 +61,8 @@ class BuildResult:
     n_bytes: int
     seconds: float = field(compare=False)
     skipped: dict[str, int] = field(default_factory=dict)  # inputs passed over, by reason (see the manifest)
+    # Per article language: articles, and whether and how many mentions and events were extracted.
+    languages: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -71,6 +73,7 @@ class BuildResult:
             "bytes": self.n_bytes,
             "seconds": round(self.seconds, 3),
             "skipped": self.skipped,
+            "languages": self.languages,
         }
 
 
@@ -115,7 +118,10 @@ def process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, 
 
 
 def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str, pl.DataFrame]:
-    docs, read_rejects = read.read_files(list(files), recipe.fields, recipe.limits)
+    docs, read_rejects = read.read_files(list(files), recipe.fields, recipe.limits, recipe.csv, recipe.dates)
+    extra = recipe.fields.extra
+    carried = docs.select("doc_id", *(pl.col(f"extra:{c}").alias(c) for c, _ in extra))
+    docs = docs.select(*read.DOCUMENTS_SCHEMA)
     # Each stage's output is collected once: later stages read it several times, and one lazy
     # graph over all stages would recompute the shared parts.
     documents = docs.lazy().pipe(clean.clean_documents).collect()
@@ -149,14 +155,14 @@ def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str,
     )
     tables = {
         "documents": conform(documents, "documents"),
-        "articles": conform(arts, "articles"),
+        "articles": conform(arts.join(carried, on="doc_id", how="left") if extra else arts, "articles", extra),
         "fragments": conform(frags, "fragments"),
         "entities": conform(entities.entities(ments.lazy()).collect(), "entities"),
         "mentions": conform(ments, "mentions"),
         "events": conform(evts, "events"),
         "rejects": conform(read_rejects, "rejects"),
     }
-    valid, rejects = validate_tables(tables)
+    valid, rejects = validate_tables(tables, extra)
     out = {t: valid[t] for t in SHARD_TABLES if t != "rejects"}
     # Mentions keep the entity attributes the corpus-wide entity table is aggregated from.
     out["mentions"] = ments.join(valid["mentions"].select("mention_id"), on="mention_id", how="semi")
@@ -198,8 +204,11 @@ def build(
     recipe = resolve_recipe(inputs, fmt, shard_size)
     protected = [*map(Path, inputs), *recipe.inputs, *recipe.actors, *recipe.agents, *recipe.patterns]
     check_out(Path(out), protected)  # refuse before any work; checked again under the build's lock
-    files, skipped = read.walk_inputs(list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside)
-    input_entries = [_input_entry(f) for f in files]
+    files, skipped = read.walk_inputs(
+        list(recipe.inputs), recipe.root, recipe.format, recipe.allow_outside, recipe.include, recipe.exclude
+    )
+    # One entry per file on disk: an archive once, however many members it gives.
+    input_entries = list({f.stored_source: _input_entry(f) for f in files}.values())
     sizes = [read.estimate_documents(f) for f in files]
     if workers is None:
         # By default every core, but a small corpus in this process: starting workers would cost more.
@@ -212,7 +221,7 @@ def build(
             (parts / t).mkdir(parents=True)
         _run_shards(shards, recipe, parts, workers, on_progress)
         rows = _corpus_stages(parts, tmp, recipe)
-        manifest = _package(tmp, recipe, input_entries, skipped, rows)
+        manifest, stats = _package(tmp, recipe, input_entries, skipped, rows)
         shutil.rmtree(parts)
     return BuildResult(
         out=out,
@@ -222,6 +231,7 @@ def build(
         n_bytes=sum(e["bytes"] or 0 for e in input_entries),
         seconds=time.perf_counter() - started,
         skipped=dict(sorted(Counter(s["reason"] for s in skipped).items())),
+        languages=stats.get("extraction", []),
     )
 
 
@@ -236,7 +246,7 @@ def available_cores() -> int:
 def _input_entry(f: read.InputFile) -> dict:
     """An input as the manifest records it; one the system will not read has no checksum (and a reject)."""
     try:
-        return {"source": f.source, **file_entry(f.path)}
+        return {"source": f.stored_source, **file_entry(f.path)}
     except OSError:
         return {"source": f.source, "sha256": None, "bytes": None}
 
@@ -359,7 +369,8 @@ def _corpus_stages(parts: Path, out: Path, recipe: Recipe) -> dict[str, int]:
     )
     rows = {}
     for t in TABLES:
-        frame = lazy[t].pipe(lambda lf, t=t: conform(lf, t)).sort(SORT_KEYS[t])
+        extra = recipe.fields.extra if t == "articles" else ()
+        frame = lazy[t].pipe(lambda lf, t=t, extra=extra: conform(lf, t, extra)).sort(SORT_KEYS[t])
         write_parquet(frame, out / f"{t}.parquet")
         rows[t] = pl.scan_parquet(out / f"{t}.parquet").select(pl.len()).collect().item()
     return rows
@@ -378,9 +389,12 @@ def _duplicate_rejects(copies: pl.LazyFrame, table: str, key: list[str]) -> pl.L
     )
 
 
-def _package(out: Path, recipe: Recipe, input_entries: list[dict], skipped: list[dict], rows: dict[str, int]) -> dict:
-    """Manifest, Frictionless and Croissant metadata, the dataset card and report; returns the manifest."""
-    schemas = load_schemas()
+def _package(
+    out: Path, recipe: Recipe, input_entries: list[dict], skipped: list[dict], rows: dict[str, int]
+) -> tuple[dict, dict]:
+    """Manifest, Frictionless and Croissant metadata, the dataset card and report; returns the manifest
+    and the card's statistics."""
+    schemas = table_schemas(recipe.fields.extra)
     tables = {t: pl.read_parquet(out / f"{t}.parquet") for t in TABLES}
     rejects = tables["rejects"]
     manifest = {
@@ -404,16 +418,17 @@ def _package(out: Path, recipe: Recipe, input_entries: list[dict], skipped: list
         "version": recipe.version,
     }
     manifest["files"] = {f"{t}.parquet": file_entry(out / f"{t}.parquet") for t in TABLES}
-    write_text(out / "datapackage.json", dumps_json(package.datapackage(meta, manifest)))
-    write_text(out / "croissant.json", dumps_json(package.croissant(meta, manifest)))
-    write_text(out / "README.md", package.dataset_card(meta, manifest, package.card_stats(tables)))
+    write_text(out / "datapackage.json", dumps_json(package.datapackage(meta, manifest, schemas)))
+    write_text(out / "croissant.json", dumps_json(package.croissant(meta, manifest, schemas)))
+    stats = package.card_stats(tables, code_events=recipe.code_events)
+    write_text(out / "README.md", package.dataset_card(meta, manifest, stats, schemas))
     write_text(out / "report.html", report_html(tables, meta["title"]))
     for name in ("datapackage.json", "croissant.json", "README.md", "report.html"):
         manifest["files"][name] = file_entry(out / name)
     write_text(out / "manifest.json", dumps_json(manifest))
     # Written last, over the manifest's bytes: `validate` catches any later edit of the manifest.
     write_text(out / MANIFEST_CHECKSUM, manifest_checksum_text((out / "manifest.json").read_bytes()))
-    return manifest
+    return manifest, stats
 
 
 def _lockfile_sha256() -> str | None:

@@ -16,6 +16,7 @@ import polars as pl
 
 from toolkit.errors import DatasetError, SchemaFileError
 from toolkit.contract.schema import FILLED_BY, TABLES, filled_by, load_schemas
+from toolkit.publish.languages import EXTRACTION_HEADER, extraction_by_language, extraction_note, extraction_table
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"  # IANA registration (2024)
 CROISSANT_PARQUET = "application/x-parquet"  # the encodingFormat mlcroissant recognises
@@ -301,6 +302,7 @@ def _table_md(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
 
 # Known statistics: heading and column names; any other key is rendered generically after these.
 STAT_SECTIONS = {
+    "extraction": ("Languages", EXTRACTION_HEADER),
     "languages": ("Languages", ("language", "articles")),
     "top_entities": ("Top entities", ("entity", "mentions")),
     "event_roots": ("Events by CAMEO root code", ("root code", "events")),
@@ -313,7 +315,9 @@ def _stat_md(key: str, value) -> list[str]:
     """One statistic as Markdown: counts by key (largest first, ties by key), ranked pairs, or a value."""
     title, header = STAT_SECTIONS.get(key, (key.replace("_", " ").capitalize(), (key, "n")))
     lines = [f"### {title}", ""]
-    if isinstance(value, Mapping):
+    if key == "extraction":
+        lines += [extraction_note(value), ""] + _table_md(header, extraction_table(value))
+    elif isinstance(value, Mapping):
         rows = sorted(value.items(), key=lambda kv: (-kv[1] if isinstance(kv[1], int | float) else 0, str(kv[0])))
         lines += _table_md(header, rows) if rows else ["(none)"]
     elif isinstance(value, list | tuple):
@@ -396,6 +400,8 @@ def dataset_card(recipe_meta: dict, manifest: dict, stats: dict, schemas: dict |
     stats = dict(stats)
     if "rejects" not in stats and (manifest.get("validation") or {}).get("rejects") is not None:
         stats["rejects"] = manifest["validation"]["rejects"]
+    if "extraction" in stats:  # its table has the articles per language too
+        stats.pop("languages", None)
     ordered = [k for k in STAT_SECTIONS if k in stats] + sorted(set(stats) - set(STAT_SECTIONS))
     if ordered:
         out += ["## Statistics", ""]
@@ -439,8 +445,11 @@ def _counts(frame: pl.DataFrame, column: str, null: str) -> dict[str, int]:
     return dict(zip(counted[column].to_list(), counted["len"].to_list(), strict=True))
 
 
-def card_stats(tables: dict[str, pl.DataFrame], top: int = 10) -> dict:
-    """Statistics for the card from built tables; a stat whose table or column is absent is left out."""
+def card_stats(tables: dict[str, pl.DataFrame], top: int = 10, *, code_events: bool = True) -> dict:
+    """Statistics for the card from built tables; a stat whose table or column is absent is left out.
+
+    `code_events`: whether the recipe coded events (`[events] code`), for what was extracted per language.
+    """
     stats: dict = {}
 
     def has(table: str, *columns: str) -> bool:
@@ -448,6 +457,8 @@ def card_stats(tables: dict[str, pl.DataFrame], top: int = 10) -> dict:
 
     if has("articles", "language"):
         stats["languages"] = _counts(tables["articles"], "language", "und")  # ISO 639-2 "undetermined"
+    if has("articles", "article_id", "language"):
+        stats["extraction"] = extraction_by_language(tables, code_events=code_events)
     if has("entities", "name", "n_mentions"):
         ranked = (
             tables["entities"]
