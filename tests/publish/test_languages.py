@@ -60,3 +60,9 @@ def test_the_card_shows_one_languages_table_with_the_note():
     assert "3 articles in de, fr were kept without entities or events." in card
     assert "| language | articles | entities extracted? | mentions | events coded? | events |" in card
     assert "| de | 2 | no |  | no |  |" in card and "| en | 1 | yes | 2 | yes | 1 |" in card
+
+
+def test_the_card_names_the_languages_among_its_limitations():
+    card = package.dataset_card(META, _manifest(MINI), {}, MINI)
+    limitations = card.split("## Limitations", 1)[1]
+    assert "Entities and events are extracted only from articles in English" in limitations

@@ -87,6 +87,15 @@ def extraction_note(rows: list[dict]) -> str:
     return note
 
 
+def extraction_limitation() -> str:
+    """The card's limitation: which articles get entities and events."""
+    return (
+        f"Entities and events are extracted only from articles in {_names(ENTITY_LANGUAGES)} and from those too "
+        "short to tell their language; articles in other languages are kept, with their language, but "
+        "without entities or events (see Languages under Statistics)."
+    )
+
+
 EXTRACTION_HEADER = ("language", "articles", "entities extracted?", "mentions", "events coded?", "events")
 
 

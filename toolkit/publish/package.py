@@ -16,7 +16,9 @@ import polars as pl
 
 from toolkit.errors import DatasetError, SchemaFileError
 from toolkit.contract.schema import FILLED_BY, TABLES, filled_by, load_schemas
-from toolkit.publish.languages import EXTRACTION_HEADER, extraction_by_language, extraction_note, extraction_table
+from toolkit.publish.languages import (
+    EXTRACTION_HEADER, extraction_by_language, extraction_limitation, extraction_note, extraction_table,
+)
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"  # IANA registration (2024)
 CROISSANT_PARQUET = "application/x-parquet"  # the encodingFormat mlcroissant recognises
@@ -430,7 +432,7 @@ def dataset_card(recipe_meta: dict, manifest: dict, stats: dict, schemas: dict |
         "",
         "## Limitations",
         "",
-    ] + [f"- {item}" for item in LIMITATIONS]
+    ] + [f"- {item}" for item in (extraction_limitation(), *LIMITATIONS)]
     return "\n".join(out) + "\n"
 
 
