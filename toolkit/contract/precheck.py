@@ -14,7 +14,7 @@ from functools import cache
 import pandera.polars as pa
 import polars as pl
 
-from toolkit.contract.schema import pandera_schema, polars_schema
+from toolkit.contract.schema import Extra, pandera_schema, polars_schema
 
 
 def _check_expr(name: str, check: pa.Check) -> pl.Expr | None:
@@ -38,11 +38,11 @@ def _check_expr(name: str, check: pa.Check) -> pl.Expr | None:
 
 
 @cache
-def _rules(table: str) -> pl.Expr | None:
+def _rules(table: str, extra: Extra = ()) -> pl.Expr | None:
     """One boolean aggregate over the schema's rules for a frame of exactly its dtypes; None when some
     rule is not one this module can restate."""
-    expected = polars_schema(table)
-    schema = pandera_schema(table)
+    expected = polars_schema(table, extra)
+    schema = pandera_schema(table, extra)
     if schema.checks or not schema.strict or set(schema.columns) != set(expected):
         return None
     rules: list[pl.Expr] = []
@@ -65,12 +65,12 @@ def _rules(table: str) -> pl.Expr | None:
     return pl.all_horizontal(rules).fill_null(False) if rules else pl.lit(True)
 
 
-def passes(df: pl.DataFrame, table: str) -> bool:
+def passes(df: pl.DataFrame, table: str, extra: Extra = ()) -> bool:
     """True only when pandera's schema for `table` would accept `df` with no failure case."""
     # Same names in the same order with the same dtypes, else pandera decides.
-    if list(df.schema.items()) != list(polars_schema(table).items()):
+    if list(df.schema.items()) != list(polars_schema(table, extra).items()):
         return False
-    rules = _rules(table)
+    rules = _rules(table, extra)
     if rules is None:
         return False
     return df.height == 0 or bool(df.select(rules).item())

@@ -58,6 +58,11 @@ FILLED_BY = "x-filled-by"
 _MODULE_NAME = re.compile(r"^toolkit(?:\.[a-z_][a-z0-9_]*)+$")
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+# Columns a recipe carries from its inputs into a table (`[inputs.extra]`): (column, input field)
+# pairs. Only a table whose schema declares `x-extra-fields` takes them; they are optional strings.
+Extra = tuple[tuple[str, str], ...]
+EXTRA_FIELDS = "x-extra-fields"
+EXTRA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def schema_dir() -> Path:
@@ -189,14 +194,42 @@ def polars_dtype(field: dict) -> pl.DataType:
     return _SCALAR_TYPES[field["type"]]
 
 
-def polars_schema(table: str) -> dict[str, pl.DataType]:
-    """Column name -> polars dtype, in schema order."""
-    return {f["name"]: polars_dtype(f) for f in load_schemas()[table]["fields"]}
+def table_schema(table: str, extra: Extra = ()) -> dict:
+    """A table's schema dict, with the recipe's extra columns appended as optional string fields.
+
+    ValueError when the table takes no extra columns or a name is not a new lower-case identifier.
+    """
+    doc = load_schemas()[table]
+    if not extra:
+        return doc
+    spec = doc.get(EXTRA_FIELDS)
+    if not isinstance(spec, dict):
+        raise ValueError(f"{table}: the table takes no extra columns (its schema has no {EXTRA_FIELDS})")
+    names = field_names(doc)
+    fields = []
+    for name, source in extra:
+        if not EXTRA_NAME.match(name) or name in names:
+            raise ValueError(f"{table}: extra column {name!r} must be a lower-case identifier (a-z, 0-9, _) of "
+                             f"at most 64 characters that is not already a column: {', '.join(names)}")
+        names.append(name)
+        fields.append({"name": name, "type": "string", "description": spec["description"].format(field=source),
+                       FILLED_BY: spec[FILLED_BY]})  # fmt: skip
+    return {**doc, "fields": [*doc["fields"], *fields]}
 
 
-def empty_frame(table: str) -> pl.DataFrame:
+def table_schemas(extra: Extra = ()) -> dict[str, dict]:
+    """Every table's schema dict, the articles table with the recipe's extra columns."""
+    return {t: table_schema(t, extra if t == "articles" else ()) for t in TABLES}
+
+
+def polars_schema(table: str, extra: Extra = ()) -> dict[str, pl.DataType]:
+    """Column name -> polars dtype, in schema order (the recipe's extra columns last)."""
+    return {f["name"]: polars_dtype(f) for f in table_schema(table, extra)["fields"]}
+
+
+def empty_frame(table: str, extra: Extra = ()) -> pl.DataFrame:
     """A frame with the table's columns and dtypes and no rows."""
-    return pl.DataFrame(schema=polars_schema(table))
+    return pl.DataFrame(schema=polars_schema(table, extra))
 
 
 def _checks(constraints: dict) -> list[pa.Check]:
@@ -214,12 +247,12 @@ def _checks(constraints: dict) -> list[pa.Check]:
 
 
 @cache
-def pandera_schema(table: str) -> pa.DataFrameSchema:
+def pandera_schema(table: str, extra: Extra = ()) -> pa.DataFrameSchema:
     """The pandera schema of a table: strict, ordered, nullable unless required, keys unique.
 
     pandera validates values only on collected frames; on a LazyFrame it checks names and dtypes.
     """
-    doc = load_schemas()[table]
+    doc = table_schema(table, extra)
     key = doc["primaryKey"]
     columns = {}
     for field in doc["fields"]:
@@ -242,14 +275,14 @@ def pandera_schema(table: str) -> pa.DataFrameSchema:
     )
 
 
-def conform(df: Frame, table: str) -> Frame:
+def conform(df: Frame, table: str, extra: Extra = ()) -> Frame:
     """Keep the table's columns in schema order, cast to schema dtypes; drop extra columns.
 
     Missing nullable columns are added as nulls; a missing required column is a bug upstream and
     raises FrameSchemaError.
     """
     have = df.collect_schema().names() if isinstance(df, pl.LazyFrame) else df.columns
-    doc = load_schemas()[table]
+    doc = table_schema(table, extra)
     missing = [
         f["name"] for f in doc["fields"] if f["name"] not in have and f.get("constraints", {}).get("required")
     ]
@@ -258,6 +291,6 @@ def conform(df: Frame, table: str) -> Frame:
     return df.select(
         [
             (pl.col(name) if name in have else pl.lit(None)).cast(dtype).alias(name)
-            for name, dtype in polars_schema(table).items()
+            for name, dtype in polars_schema(table, extra).items()
         ]
     )

@@ -29,12 +29,14 @@ from toolkit.contract.ids import stable_id
 from toolkit.contract.precheck import passes
 from toolkit.contract.schema import (
     TABLES,
+    Extra,
     empty_frame,
     foreign_keys,
     load_schemas,
     pandera_schema,
     polars_schema,
     primary_key,
+    table_schema,
 )
 from toolkit.contract.spans import slice_spans
 from toolkit.io.write import MANIFEST_CHECKSUM, manifest_checksum_text
@@ -94,19 +96,20 @@ def _tidy(rejects: pl.DataFrame) -> pl.DataFrame:
     return rejects.sort(["table", "key", "reason"]).cast(polars_schema("rejects"))  # type: ignore[arg-type]
 
 
-def validate_table(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+def validate_table(df: pl.DataFrame, table: str, extra: Extra = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows passing every rule of schemas/<table>.yaml, and a rejects row per failed (row, reason).
 
     Of rows sharing a key the first is kept. The frame must already have the schema's columns and
-    dtypes (see toolkit.contract.schema.conform); otherwise FrameSchemaError is raised.
+    dtypes (see toolkit.contract.schema.conform), the recipe's `extra` columns last; otherwise
+    FrameSchemaError is raised.
     """
     if not isinstance(df, pl.DataFrame):
         # pandera checks only names and dtypes of a LazyFrame: bad rows would pass unseen.
         raise FrameSchemaError(f"{table}: validate_table needs a collected DataFrame, got {type(df).__name__}")
-    if passes(df, table):  # one collect instead of pandera's many; pandera judges anything else
+    if passes(df, table, extra):  # one collect instead of pandera's many; pandera judges anything else
         return df, _no_rejects()
     try:
-        pandera_schema(table).validate(df, lazy=True)
+        pandera_schema(table, extra).validate(df, lazy=True)
         return df, _no_rejects()
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -121,7 +124,7 @@ def validate_table(df: pl.DataFrame, table: str) -> tuple[pl.DataFrame, pl.DataF
             f"{table}: frame does not match schemas/{table}.yaml ({found}); pass it through toolkit.contract.schema.conform"
         )
     key = primary_key(table)
-    unique = [name for name, column in pandera_schema(table).columns.items() if column.unique]
+    unique = [name for name, column in pandera_schema(table, extra).columns.items() if column.unique]
     indexed = df.with_row_index(_ROW)
     # The polars backend reports every copy of a duplicate (report_duplicates is ignored), and a null
     # as a duplicate of another null: keep first copies and nulls here, nulls have their own rule.
@@ -224,17 +227,19 @@ def cross_table(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame
     return out, _tidy(pl.concat(found))
 
 
-def validate_tables(tables: dict[str, pl.DataFrame]) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+def validate_tables(
+    tables: dict[str, pl.DataFrame], extra: Extra = ()
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
     """Every given table cleaned by its schema then by the cross-table rules, and all rejects.
 
     The rejects include the rows of any `rejects` table passed in; the returned dict holds them too
-    under "rejects", ready to write.
+    under "rejects", ready to write. `extra`: the recipe's extra columns of the articles table.
     """
     cleaned: dict[str, pl.DataFrame] = {}
     found = [_no_rejects()]
     for table in TABLES:
         if table in tables:
-            cleaned[table], rejected = validate_table(tables[table], table)
+            cleaned[table], rejected = validate_table(tables[table], table, extra if table == "articles" else ())
             found.append(rejected)
     existing = cleaned.pop("rejects", _no_rejects())
     cleaned, crossed = cross_table(cleaned)
@@ -479,6 +484,19 @@ def _summary_problems(validation: dict, rejects: pl.DataFrame) -> list[dict]:
 _UNTRUSTED = ("missing_file", "checksum_mismatch", "path_outside", "unlisted_file")
 
 
+def _extra(manifest: dict) -> Extra:
+    """The recipe's extra article columns as the manifest records them (parameters.fields.extra)."""
+    pairs = _object(_object(_object(manifest.get("parameters")).get("fields"))).get("extra", [])
+    if not isinstance(pairs, list):
+        return ()
+    extra = tuple(tuple(p) for p in pairs if isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p))
+    try:
+        table_schema("articles", extra)
+    except ValueError:
+        return ()  # names no build would write: the articles table then fails its schema check
+    return extra
+
+
 def validate_dataset(path: str | Path) -> Report:
     """Re-check a built dataset folder: its manifest and the manifest's checksum, the files' checksums
     and list, schemas, row and reject counts, cross-table rules.
@@ -500,6 +518,7 @@ def validate_dataset(path: str | Path) -> Report:
     # A table is read only from files the manifest vouches for: an unlisted part could be anything.
     untrusted = {p["table"] for p in problems if p["reason"] in _UNTRUSTED}
     versions = _object(manifest.get("schema_versions"))
+    extra = _extra(manifest)
     tables: dict[str, pl.DataFrame] = {}
     for table in TABLES:
         meta = _object(manifest.get("tables")).get(table)
@@ -531,7 +550,7 @@ def validate_dataset(path: str | Path) -> Report:
             detail = f"{df.height} rows, the manifest says {_show(meta.get('rows'))}"
             problems.append(_problem(table, "row_count_mismatch", detail))
         try:
-            tables[table], rejected = validate_table(df, table)
+            tables[table], rejected = validate_table(df, table, extra if table == "articles" else ())
         except FrameSchemaError as exc:
             problems.append(_problem(table, "schema_mismatch", str(exc)))
             continue
