@@ -34,11 +34,11 @@ def _read(folder: Path, fields: Fields = Fields()) -> tuple[pl.DataFrame, pl.Dat
 
 
 def test_discover_walks_folders_sorted_skips_hidden_and_names_sources_relative_to_root(tmp_path):
-    for name in ["b/z.txt", "a.jsonl", "b/a.parquet", ".hidden.txt", ".git/x.txt", "notes.csv"]:
+    for name in ["b/z.txt", "a.jsonl", "b/a.parquet", ".hidden.txt", ".git/x.txt", "notes.xml"]:
         _write(tmp_path, name, b"x")
     files = discover([tmp_path], tmp_path)
     assert [(f.source, f.format) for f in files] == [
-        ("a.jsonl", "jsonl"), ("b/a.parquet", "parquet"), ("b/z.txt", "txt"), ("notes.csv", "csv")
+        ("a.jsonl", "jsonl"), ("b/a.parquet", "parquet"), ("b/z.txt", "txt"), ("notes.xml", "xml")
     ]  # fmt: skip
 
 
@@ -91,8 +91,12 @@ BAD_INPUTS = [
     pytest.param("a.jsonl", b'{"text": 42}\n', "missing_text_field", id="text field not a string"),
     pytest.param("a.jsonl", b'{"text": "  "}\n', "empty_text", id="empty text field"),
     pytest.param("a.jsonl", b"", "empty_text", id="empty jsonl file"),
-    pytest.param("a.csv", b"a,b\n", "unknown_format", id="unknown extension"),
-    pytest.param("a.csv.gz", b"\x1f\x8b", "unknown_format", id="unknown extension compressed"),
+    pytest.param("a.xml", b"<a>b</a>\n", "unknown_format", id="unknown extension"),
+    pytest.param("a.xml.gz", b"\x1f\x8b", "unknown_format", id="unknown extension compressed"),
+    pytest.param("a.csv", b"a,b\n1,2\n", "missing_text_field", id="CSV without a text column"),
+    pytest.param("a.json", b"[1, 2", "malformed_json", id="JSON cut short"),
+    pytest.param("a.zip", b"PK\x03\x04 not really", "malformed_archive", id="damaged ZIP"),
+    pytest.param("a.tar.gz", b"\x1f\x8b\x08\x00", "malformed_archive", id="damaged tar"),
     pytest.param("a.parquet", b"PAR1 not really", "malformed_parquet", id="corrupt parquet"),
 ]
 

@@ -24,7 +24,7 @@ def test_recipe_inputs_resolve_relative_to_the_recipe(tmp_path):
     [
         pytest.param("[dataset\n", id="broken toml"),
         pytest.param("[oops]\n", id="unknown section"),
-        pytest.param("[inputs]\nformat = 'csv'\n", id="unknown format"),
+        pytest.param("[inputs]\nformat = 'xml'\n", id="unknown format"),
         pytest.param("[inputs.fields]\nbody = 'x'\n", id="unknown field name"),
         pytest.param("[build]\nshard_size = 0\n", id="zero shard size"),
     ],
@@ -395,8 +395,12 @@ TOML_VALUES = st.recursive(
 def _held(recipe: Recipe, section: str, key: str):
     """What a Recipe holds for `[section] key`."""
     owner = {
-        "inputs.fields": recipe.fields, "limits": recipe.limits, "language": recipe.language, "dedupe": recipe.dedupe
-    }
+        "inputs.fields": recipe.fields, "inputs.csv": recipe.csv, "limits": recipe.limits, "language": recipe.language,
+        "dedupe": recipe.dedupe,
+    }  # fmt: skip
+    elsewhere = {"date_formats": recipe.dates.formats, "timezone": recipe.dates.timezone, "extra": recipe.fields.extra}
+    if section == "inputs" and key in elsewhere:
+        return elsewhere[key]
     return getattr(owner.get(section, recipe), {"paths": "inputs", "code": "code_events"}.get(key, key))
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from toolkit.text import dedupe
 from toolkit.errors import RecipeError
-from toolkit.io.options import FORMATS, Fields, Limits
+from toolkit.contract.schema import table_schema
+from toolkit.io.options import EPOCHS, FORMATS, Csv, Dates, Fields, Limits, time_zone
 
 # Documents per shard. Each shard pays about 0.3 s of fixed cost (validation, query set-up); at 5,000
 # news articles that is a tenth of the shard's work, and a worker peaks near 600 MB.
@@ -41,16 +42,24 @@ class Dedupe:
     threshold: float = dedupe.THRESHOLD  # estimated Jaccard similarity that makes a near-duplicate
 
 
-def _types(cls: type) -> dict[str, type]:
-    """The keys of a parameter dataclass and the types of their defaults."""
-    return {key: type(value) for key, value in asdict(cls()).items()}
+def _types(cls: type, leave: tuple[str, ...] = ()) -> dict[str, type]:
+    """The keys of a parameter dataclass and the types of their defaults (but the keys in `leave`)."""
+    return {key: type(value) for key, value in asdict(cls()).items() if key not in leave}
+
+
+class Names(dict):
+    """In SCHEMA: a table whose keys the recipe chooses, each naming a string (`[inputs.extra]`)."""
 
 
 # Every key a recipe may have and the type it wants: this one table drives the unknown-key check (with
 # its "did you mean") and the type check. `list` is a list of strings; a dict is a sub-table.
 SCHEMA: dict[str, dict] = {
     "dataset": dict.fromkeys(("name", "title", "description", "license", "version"), str),
-    "inputs": {"paths": list, "format": str, "fields": _types(Fields), "allow_outside": bool},
+    "inputs": {
+        "paths": list, "format": str, "include": list, "exclude": list, "allow_outside": bool,
+        "date_formats": list, "timezone": str, "fields": _types(Fields, ("extra",)), "csv": _types(Csv),
+        "extra": Names(),
+    },  # fmt: skip
     "build": {"shard_size": int},
     "limits": _types(Limits),
     "language": _types(Language),
@@ -77,6 +86,10 @@ class Recipe:
     inputs: tuple[Path, ...] = ()
     format: str | None = None  # None: from each file's extension
     fields: Fields = field(default_factory=Fields)
+    include: tuple[str, ...] = ()  # `[inputs] include`: glob patterns of the sources to read (all when empty)
+    exclude: tuple[str, ...] = ()  # `[inputs] exclude`: glob patterns of sources not to read
+    csv: Csv = field(default_factory=Csv)
+    dates: Dates = field(default_factory=Dates)
     shard_size: int = SHARD_SIZE  # documents per shard: bounds memory
     root: Path = Path(".")  # folder that input sources are named relative to
     limits: Limits = field(default_factory=Limits)
@@ -95,6 +108,10 @@ class Recipe:
             "version": self.version,
             "format": self.format,
             "fields": asdict(self.fields),
+            "include": list(self.include),
+            "exclude": list(self.exclude),
+            "csv": asdict(self.csv),
+            "dates": asdict(self.dates),
             "shard_size": self.shard_size,
             "limits": asdict(self.limits),
             "language": asdict(self.language),
@@ -138,7 +155,11 @@ def load_recipe(path: Path) -> Recipe:
         version=ds.get("version", "0.0.0"),
         inputs=_inside(path, "inputs", "paths", inp.get("paths", ["raw"]), allow_outside),
         format=fmt,
-        fields=Fields(**inp.get("fields", {})),
+        fields=_fields(path, inp),
+        include=tuple(inp.get("include", ())),
+        exclude=tuple(inp.get("exclude", ())),
+        csv=_csv(path, inp.get("csv", {})),
+        dates=_dates(path, inp),
         shard_size=shard_size,
         root=base,
         allow_outside=allow_outside,
@@ -150,6 +171,48 @@ def load_recipe(path: Path) -> Recipe:
         patterns=_files(path, raw, "events", "patterns", allow_outside),
         code_events=raw.get("events", {}).get("code", True),
     )
+
+
+def _fields(path: Path, inp: dict) -> Fields:
+    """`[inputs.fields]` and `[inputs.extra]`: the extra columns must be new names the articles take."""
+    extra = tuple(inp.get("extra", {}).items())
+    try:
+        table_schema("articles", extra)
+    except ValueError as exc:
+        raise RecipeError(f"{path}: [inputs.extra] {str(exc).removeprefix('articles: ')}") from None
+    return Fields(**inp.get("fields", {}), extra=extra)
+
+
+def _csv(path: Path, table: dict) -> Csv:
+    """`[inputs.csv]`, each character one character long."""
+    options = Csv(**table)
+    if len(options.delimiter) > 1 or len(options.quote) > 1 or options.delimiter in ("\n", "\r"):
+        raise RecipeError(f"{path}: [inputs.csv] delimiter and quote must be one character each (or \"\" to detect "
+                          "the delimiter, no quoting)")  # fmt: skip
+    if options.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(options.encoding)
+        except LookupError:
+            raise RecipeError(f"{path}: [inputs.csv] encoding {options.encoding!r} is not a codec Python "
+                              "knows; use a name such as 'utf-8', 'cp1252' or 'latin-1'") from None  # fmt: skip
+    return options
+
+
+def _dates(path: Path, inp: dict) -> Dates:
+    """`[inputs] date_formats` and `timezone`: strptime patterns need a %-directive, zones must exist."""
+    formats = tuple(inp.get("date_formats", ()))
+    for f in formats:
+        if f not in EPOCHS and "%" not in f:
+            raise RecipeError(f"{path}: [inputs] date_formats: {f!r} is neither a strptime pattern such as "
+                              f"'%d.%m.%Y %H:%M' nor one of {', '.join(EPOCHS)}")  # fmt: skip
+    zone = inp.get("timezone", "UTC")
+    try:
+        time_zone(zone)
+    except ValueError as exc:
+        raise RecipeError(f"{path}: [inputs] timezone: {exc}") from None
+    return Dates(formats, zone)
 
 
 def _read(path: Path) -> dict:
@@ -187,6 +250,10 @@ def _check_keys(path: Path, table: dict, schema: dict, where: str = "") -> None:
                 problem = f"unknown {what}{_suggest(key, schema, '[{}]')}; allowed sections: {allowed}"
             raise RecipeError(f"{path}: {problem}")
         want = schema[key]
+        if isinstance(want, Names):
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+                raise RecipeError(f"{path}: {name} must be a table of column = \"input field\" names")
+            continue
         if not _fits(value, want):
             wanted = "a table" if isinstance(want, dict) else WANTED[want]
             # reprlib keeps a long value short; a boolean is shown as TOML spells it.
@@ -198,11 +265,11 @@ def _check_keys(path: Path, table: dict, schema: dict, where: str = "") -> None:
 
 def _suggest(key: str, allowed: Iterable[str], form: str = "{!r}") -> str:
     """The hint after an unknown name: the closest allowed one, else the sections where the key belongs."""
-    close = difflib.get_close_matches(key, list(allowed), n=1)
-    if close:
-        return f" (did you mean {form.format(close[0])}?)"
     homes = [f"[{section}]" for section, keys in _tables(SCHEMA) if key in keys]
-    return f" (a key of {' and '.join(homes)})" if homes else ""
+    if homes:  # a key of another table: it most likely lost its header
+        return f" (a key of {' and '.join(homes)})"
+    close = difflib.get_close_matches(key, list(allowed), n=1)
+    return f" (did you mean {form.format(close[0])}?)" if close else ""
 
 
 def _tables(schema: dict, where: str = "") -> Iterator[tuple[str, dict]]:
