@@ -36,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     b = sub.add_parser("build", parents=[common], help="build a dataset from a recipe, folders or files")
-    b.add_argument("inputs", nargs="+", metavar="INPUT", help="dataset.toml, folder, or .txt/.jsonl/.parquet files")
+    b.add_argument(
+        "inputs", nargs="+", metavar="INPUT",
+        help="a dataset.toml, folders, or files: .txt .jsonl .json .csv .tsv .parquet .html .warc (each also"
+        " .gz or .zst), and .zip or .tar archives of them",
+    )  # fmt: skip
     b.add_argument(
         "--out", required=True,
         help="output folder: new, empty, or a dataset an earlier build wrote (replaced atomically)",

@@ -184,6 +184,9 @@ UTC = timezone.utc
         ("2017-02-07T10:00:00+01:00", Dates(), datetime(2017, 2, 7, 9, tzinfo=UTC)),
         ("2017-02-07 10:00", Dates(timezone="America/New_York"), datetime(2017, 2, 7, 15, tzinfo=UTC)),
         ("2017/2/7", Dates(), datetime(2017, 2, 7, tzinfo=UTC)),
+        ("2017-02-07", Dates(timezone="Asia/Tokyo"), datetime(2017, 2, 7, tzinfo=UTC)),  # a day stays that day
+        ("07.02.2017", Dates(("%d.%m.%Y",), "Asia/Tokyo"), datetime(2017, 2, 7, tzinfo=UTC)),
+        ("2017/2/7 09:00", Dates(timezone="Asia/Tokyo"), datetime(2017, 2, 7, tzinfo=UTC)),
         ("Tue, 07 Feb 2017 10:00:00 GMT", Dates(), datetime(2017, 2, 7, 10, tzinfo=UTC)),
         ("07.02.2017 10:30", Dates(("%d.%m.%Y %H:%M",), "Europe/Berlin"), datetime(2017, 2, 7, 9, 30, tzinfo=UTC)),
         ("July 4, 2016", Dates(("%d.%m.%Y", "%B %d, %Y")), datetime(2016, 7, 4, tzinfo=UTC)),

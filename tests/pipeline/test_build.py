@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -94,7 +95,12 @@ def test_every_character_of_every_document_is_accounted_for(demo):
     for doc in docs.iter_rows(named=True):
         if doc["format"] != "txt":
             continue
-        raw = (DEMO / doc["source"]).read_bytes().decode(doc["encoding"])
+        archive, _, member = doc["source"].partition(".zip/")
+        if member:  # a member of an archive
+            with zipfile.ZipFile(DEMO / f"{archive}.zip") as z:
+                raw = z.read(member).decode(doc["encoding"])
+        else:
+            raw = (DEMO / doc["source"]).read_bytes().decode(doc["encoding"])
         text = pl.select(normalize_text(pl.lit(raw))).item()
         covered = [0] * len(text)
         for s, e in spans.filter(pl.col("doc_id") == doc["doc_id"]).select("start", "end").iter_rows():

@@ -45,7 +45,8 @@ class Dates:
 
     ISO 8601 is always tried first, then each format in order (strptime patterns, "epoch_s",
     "epoch_ms"), then two unambiguous layouts news exports use: RFC 2822 ("Tue, 07 Feb 2017
-    10:00:00 GMT") and year/month/day with slashes. A date with no offset is taken in `timezone`.
+    10:00:00 GMT") and year/month/day with slashes. A time with no offset is taken in `timezone`; a
+    day without a time stays that calendar day (midnight UTC).
     """
 
     formats: tuple[str, ...] = ()

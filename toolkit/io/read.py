@@ -403,20 +403,23 @@ def _file_unit(f: InputFile) -> dict:
 
 
 _SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_ISO_DAY = re.compile(r"\d{4}-?\d{2}-?\d{2}")
+_TIME_DIRECTIVE = re.compile(r"%[-#]?[HIMSfpcXTRrz]")
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 
 def _parse_date(value: object, dates: Dates = Dates()) -> tuple[datetime | None, str | None]:
     """UTC datetime from a date value, else a detail saying why not (see `Dates` for the forms read).
 
-    A date without an offset is taken in `dates.timezone`; a date-only value is its midnight there.
+    A time without an offset is taken in `dates.timezone`; a date without a time is that day's
+    midnight UTC, so that it stays the same calendar day.
     """
     if value is None or value == "":
         return None, None
     try:
-        dt = _datetime(value, dates.formats)
+        dt, day_only = _datetime(value, dates.formats)
         if dt is not None:
-            zone = time_zone(dates.timezone)
+            zone = timezone.utc if day_only else time_zone(dates.timezone)
             return (dt.replace(tzinfo=zone) if dt.tzinfo is None else dt).astimezone(timezone.utc), None
     except (ValueError, OverflowError, OSError):  # a UTC time outside years 1-9999
         pass
@@ -425,34 +428,36 @@ def _parse_date(value: object, dates: Dates = Dates()) -> tuple[datetime | None,
                   "[inputs] date_formats names; published_at left null")  # fmt: skip
 
 
-def _datetime(value: object, formats: tuple[str, ...]) -> datetime | None:
-    """The datetime a value spells (aware when it carries an offset), else None."""
+def _datetime(value: object, formats: tuple[str, ...]) -> tuple[datetime | None, bool]:
+    """The datetime a value spells (aware when it carries an offset), else None; and whether it
+    names a day only, without a time."""
     if isinstance(value, datetime):
-        return value
+        return value, False
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
+        return datetime(value.year, value.month, value.day), True
     text = str(value).strip()
     epochs = [EPOCHS[f] for f in formats if f in EPOCHS]
     if epochs and not isinstance(value, bool) and _NUMBER.fullmatch(text):
-        return datetime.fromtimestamp(float(Decimal(text) / epochs[0]), tz=timezone.utc)
+        return datetime.fromtimestamp(float(Decimal(text) / epochs[0]), tz=timezone.utc), False
     try:
-        return datetime.fromisoformat(text)
+        return datetime.fromisoformat(text), _ISO_DAY.fullmatch(text) is not None
     except ValueError:
         pass
     for pattern in formats:
         if pattern in EPOCHS:
             continue
         try:
-            return datetime.strptime(text, pattern)
+            return datetime.strptime(text, pattern), not _TIME_DIRECTIVE.search(pattern)
         except ValueError:
             continue
     slashed = _SLASHED.fullmatch(text)
     if slashed:
-        return datetime(*(int(g) for g in slashed.groups() if g is not None))  # type: ignore[misc]
+        parts = [int(g) for g in slashed.groups() if g is not None]
+        return datetime(*parts), len(parts) == 3  # type: ignore[misc]
     try:  # RFC 2822, as in RSS feeds and mail: "Tue, 07 Feb 2017 10:00:00 GMT"
-        return email.utils.parsedate_to_datetime(text)
+        return email.utils.parsedate_to_datetime(text), False
     except (TypeError, ValueError, IndexError):
-        return None
+        return None, False
 
 
 def _printable_text(text: str) -> str:
