@@ -24,6 +24,7 @@ from toolkit.errors import BuildLockedError, DatasetError, NotADatasetError, Too
 from toolkit.io.options import FORMATS
 from toolkit.contract.validate import Report, validate_dataset
 from toolkit.io.write import dumps_json, recover
+from toolkit.publish.coverage import kept_note
 from toolkit.publish.languages import EXTRACTION_HEADER, extraction_note, extraction_table
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SYSTEM, EXIT_BUG = 0, 1, 2, 3, 4
@@ -131,6 +132,8 @@ def _build(args: argparse.Namespace, err: Console) -> int:
     if result.languages:
         err.print(_rows(EXTRACTION_HEADER, extraction_table(result.languages)))
         err.print(extraction_note(result.languages), markup=False)
+    if result.text_kept:
+        err.print(kept_note(result.text_kept), markup=False)
     if result.rejects:
         err.print(_counts("rejected because", result.rejects))
     if result.skipped:

@@ -202,3 +202,9 @@ def test_a_key_produced_by_two_shards_is_kept_once_and_the_copy_rejected(tmp_pat
     # Each reject is itself a valid row: it carries the copy it stands for.
     assert validate_table(pl.read_parquet(out / "rejects.parquet"), "rejects")[1].height == 0
     assert rejects["payload"].null_count() == 0
+
+
+def test_the_card_and_summary_report_the_share_of_text_kept_as_articles(demo):
+    card = (demo / "README.md").read_text(encoding="utf-8")
+    assert "### Text kept as articles" in card
+    assert "% of the characters of the documents read are article text" in card

@@ -63,6 +63,8 @@ class BuildResult:
     skipped: dict[str, int] = field(default_factory=dict)  # inputs passed over, by reason (see the manifest)
     # Per article language: articles, and whether and how many mentions and events were extracted.
     languages: list[dict] = field(default_factory=list)
+    # Share of document characters kept as article text, and the documents far below it.
+    text_kept: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -74,6 +76,7 @@ class BuildResult:
             "seconds": round(self.seconds, 3),
             "skipped": self.skipped,
             "languages": self.languages,
+            "text_kept": self.text_kept,
         }
 
 
@@ -232,6 +235,7 @@ def build(
         seconds=time.perf_counter() - started,
         skipped=dict(sorted(Counter(s["reason"] for s in skipped).items())),
         languages=stats.get("extraction", []),
+        text_kept=stats.get("text_kept", {}),
     )
 
 

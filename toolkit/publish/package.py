@@ -16,6 +16,7 @@ import polars as pl
 
 from toolkit.errors import DatasetError, SchemaFileError
 from toolkit.contract.schema import FILLED_BY, TABLES, filled_by, load_schemas
+from toolkit.publish.coverage import kept_note, text_kept
 from toolkit.publish.languages import (
     EXTRACTION_HEADER, extraction_by_language, extraction_limitation, extraction_note, extraction_table,
 )
@@ -305,6 +306,7 @@ def _table_md(header: tuple[str, ...], rows: list[tuple]) -> list[str]:
 # Known statistics: heading and column names; any other key is rendered generically after these.
 STAT_SECTIONS = {
     "extraction": ("Languages", EXTRACTION_HEADER),
+    "text_kept": ("Text kept as articles", ("document far below", "share kept", "characters")),
     "languages": ("Languages", ("language", "articles")),
     "top_entities": ("Top entities", ("entity", "mentions")),
     "event_roots": ("Events by CAMEO root code", ("root code", "events")),
@@ -319,6 +321,12 @@ def _stat_md(key: str, value) -> list[str]:
     lines = [f"### {title}", ""]
     if key == "extraction":
         lines += [extraction_note(value), ""] + _table_md(header, extraction_table(value))
+    elif key == "text_kept":
+        lines.append(kept_note(value))
+        if value["documents"]:
+            shown = [(f"`{s}`", f"{share:.1%}", f"{n:,}") for s, share, n in value["documents"]]
+            more = value["flagged"] - len(shown)
+            lines += [""] + _table_md(header, shown) + ([f"\nand {more:,} more."] if more > 0 else [])
     elif isinstance(value, Mapping):
         rows = sorted(value.items(), key=lambda kv: (-kv[1] if isinstance(kv[1], int | float) else 0, str(kv[0])))
         lines += _table_md(header, rows) if rows else ["(none)"]
@@ -461,6 +469,9 @@ def card_stats(tables: dict[str, pl.DataFrame], top: int = 10, *, code_events: b
         stats["languages"] = _counts(tables["articles"], "language", "und")  # ISO 639-2 "undetermined"
     if has("articles", "article_id", "language"):
         stats["extraction"] = extraction_by_language(tables, code_events=code_events)
+    kept = text_kept(tables)
+    if kept:
+        stats["text_kept"] = kept
     if has("entities", "name", "n_mentions"):
         ranked = (
             tables["entities"]
