@@ -24,7 +24,7 @@ from importlib.metadata import version
 from typing import BinaryIO
 
 EXTRACTOR = f"trafilatura {version('trafilatura')} favor_precision"
-_OPTIONS = {"favor_precision": True, "include_comments": False, "with_metadata": True}
+_OPTIONS = {"favor_precision": True, "include_comments": False}
 # htmldate's original date (not the last-modified one), with time and offset when the page has them;
 # no guessing from free text, where a wrong date is worse than none for dating events.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
@@ -78,20 +78,42 @@ def parse_page_date(value: str | None) -> datetime | None:
     return None
 
 
+def _metadata(tree, url: str | None) -> tuple[str | None, str | None, datetime | None]:
+    """Title, canonical URL and date as trafilatura's `extract_metadata` finds them, without the fields
+    we drop (author, site name, categories, tags, license), which cost a fifth of its time."""
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title, extract_url
+    from trafilatura.utils import trim
+
+    meta = examine_meta(tree)
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception:  # noqa: BLE001 - trafilatura's JSON-LD reader raises on malformed data; it only logs
+        pass
+    title = meta.title or extract_title(tree)
+    page_url = meta.url or extract_url(tree, url)
+    date = find_date(tree, **_DATE_PARAMS, url=page_url)
+    return trim(title) if title else None, trim(page_url) if page_url else None, parse_page_date(date)
+
+
 def extract_pages(pages: list[str], urls: list[str | None] | None = None) -> list[Page]:
     """Main text and metadata of each decoded HTML page, in order; boilerplate and comments dropped."""
     import trafilatura
+    from trafilatura.utils import load_html
 
     urls = urls or [None] * len(pages)
     out = []
     for html, url in zip(pages, urls, strict=True):
-        doc = trafilatura.bare_extraction(html, url=url, date_extraction_params=_DATE_PARAMS, **_OPTIONS)
-        text = (doc.text or "").strip() if doc is not None else ""  # trafilatura: one paragraph a line
+        tree = load_html(html)  # parsed once: the metadata reads it, the extractor works on a copy
+        doc = None
+        if tree is not None:
+            title, page_url, date = _metadata(tree, url)
+            doc = trafilatura.bare_extraction(tree, url=url or page_url, **_OPTIONS)
         if doc is None:
             out.append(Page(None, None, url, None, declared_language(html)))
             continue
-        date = parse_page_date(doc.date)
-        out.append(Page(text or None, doc.title or None, doc.url or url, date, declared_language(html)))
+        text = (doc.text or "").strip()  # trafilatura: one paragraph a line
+        out.append(Page(text or None, title, page_url or url, date, declared_language(html)))
     return out
 
 
