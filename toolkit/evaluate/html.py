@@ -52,6 +52,15 @@ def _combined(html: str) -> str:
     return text if len(text.split()) >= 50 else _trafilatura()(html)
 
 
+def _resiliparse_then_trafilatura(html: str) -> str:
+    """trafilatura on resiliparse's main-content markup: 4x faster, but class names are gone, so
+    cookie banners, captions and promos that trafilatura drops by class come through."""
+    from resiliparse.extract.html2text import extract_plain_text
+
+    markup = extract_plain_text(html, main_content=True, comments=False, preserve_formatting="minimal_html", links=True)
+    return _trafilatura(favor_precision=True)(f"<html><body>{markup}</body></html>")
+
+
 EXTRACTORS: dict[str, Callable[[str], str]] = {
     "trafilatura": _trafilatura(),
     "trafilatura favor_precision": _trafilatura(favor_precision=True),
@@ -60,6 +69,7 @@ EXTRACTORS: dict[str, Callable[[str], str]] = {
     "trafilatura fast": _trafilatura(fast=True),
     "resiliparse main_content": _resiliparse,
     "resiliparse, trafilatura if <50 words": _combined,
+    "resiliparse markup, trafilatura favor_precision": _resiliparse_then_trafilatura,
     "toolkit.io.webpages": _toolkit,
 }
 

@@ -2,9 +2,10 @@
 
 Extractor: trafilatura with `favor_precision=True, include_comments=False`, chosen on the Zyte
 article-extraction benchmark (181 real pages with human article bodies; `python -m
-toolkit.evaluate html`): mean word F1 0.965 (P 0.964, R 0.975) at ~50-60 pages/s on one core,
-against 0.959 for trafilatura's defaults and 0.913 (P 0.858) for resiliparse's main-content mode,
-which is ~10x faster but keeps menus and link lists. Quality first: a precision loss puts navigation
+toolkit.evaluate.html`): mean word F1 0.965 (P 0.964, R 0.975) at ~35 pages/s on one core with
+metadata, against 0.959 for trafilatura's defaults, 0.913 (P 0.858) for resiliparse's main-content
+mode, which is ~15x faster but keeps menus and link lists, and 0.942 (P 0.925) for trafilatura run
+on resiliparse's main-content markup (~4x faster; cookie banners and captions come through). Quality first: a precision loss puts navigation
 text into articles, where it becomes spurious entities and events.
 
 Metadata: title, canonical URL and publication date are trafilatura's (htmldate: `<meta>`, JSON-LD,
