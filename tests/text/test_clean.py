@@ -23,6 +23,7 @@ from toolkit.text.clean import (
     line_features,
     normalize_text,
     url_decode,
+    with_furniture,
 )
 
 
@@ -119,7 +120,7 @@ def test_decode_factbox_turns_a_scraped_box_into_lines():
 
 
 _FLAGS = ["enc", "ends", "listy", "kv", "list_item", "byline", "related", "comments", "nav", "caption", "promo",
-          "boiler"]  # fmt: skip
+          "share", "credit", "furniture", "boiler"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -131,7 +132,7 @@ _FLAGS = ["enc", "ends", "listy", "kv", "list_item", "byline", "related", "comme
         ("Breaking News From The World Of Sport And Culture Today", {"listy"}),
         ("Venue: Palais des Nations", {"kv", "listy"}),
         ("- Two days", {"list_item"}),
-        ("By Jane Roe, 10:45", {"byline", "listy"}),
+        ("By Jane Roe, 10:45", {"byline", "listy", "credit", "furniture", "boiler"}),
         ("You may also like", {"related", "promo"}),
         ("34 Comments", {"comments", "boiler"}),
         ("jane says: May 3, 2019 at 6:34 am Great story.", {"comments", "boiler", "ends", "byline"}),
@@ -147,6 +148,120 @@ def test_line_features_flag_menus_lists_captions_promos_comments_and_boilerplate
     lines = pl.LazyFrame({"s": [line]}).with_columns(words=pl.col("s").str.count_matches(r"\S+").cast(pl.Int64))
     row = line_features(lines).collect().row(0, named=True)
     assert {f for f in _FLAGS if row[f]} == flags
+
+
+def _features(lines: list[str]) -> pl.DataFrame:
+    lf = pl.LazyFrame({"s": lines}, schema={"s": pl.String})
+    return line_features(lf.with_columns(words=pl.col("s").str.count_matches(r"\S+").cast(pl.Int64))).collect()
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Share on Facebook Twitter Email", "share"),
+        ("Facebook | Twitter | LinkedIn | WhatsApp | Copy link", "share"),
+        ("Share this: Facebook Twitter Flipboard WhatsApp Email", "share"),
+        ("Facebook 1.2k Twitter 31 Pinterest", "share"),
+        ("email | print", "share"),
+        ("By Jane Doe, Reuters", "credit"),
+        ("BY JANE DOE", "credit"),
+        ("By Jane Doe and John Smith, Associated Press", "credit"),
+        ("By Jane Doe, BBC diplomatic correspondent", "credit"),
+        ("Jane Doe | AP", "credit"),
+        ("(Reporting by Jane Doe; Editing by John Smith)", "credit"),
+        ("Reporting by Jane Doe in Vienna; Writing by Ana Lee; Editing by John Smith", "credit"),
+        ("Additional reporting by Jane Doe.", "credit"),
+    ],
+    ids=lambda v: v,
+)
+def test_share_bars_and_author_credits_are_boilerplate(line, kind):
+    row = _features([line]).row(0, named=True)
+    assert row[kind] and row["boiler"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Facebook said on Tuesday it would buy the start-up for $1 billion.",
+        "He posted the video on Facebook, Twitter, Instagram and YouTube.",
+        "Users of Facebook Messenger share photos with friends.",
+        "By the end of the year, the fund had doubled in size.",
+        "By Monday the troops had left the town",
+        "Par Pharmaceutical Inc said",
+        "produced by Sandy Howard.",
+        "Research by Harvard scientists shows that sleep matters.",
+        "Imports         X      X          X      X",
+        "Twitter Share Price Falls",
+    ],
+    ids=lambda v: v,
+)
+def test_prose_that_names_networks_or_opens_with_by_is_not_boilerplate(line):
+    row = _features([line]).row(0, named=True)
+    assert not (row["share"] or row["credit"] or row["boiler"])
+
+
+_NETWORKS = ["Facebook", "Twitter", "Google+", "LinkedIn", "WhatsApp", "Reddit", "Pinterest", "Tumblr", "Permalink",
+             "Copy link", "facebook", "TWITTER", "linkedin", "reddit"]  # fmt: skip
+_BUTTONS = ["Share", "Send", "Print", "Email", "E-mail", "Comments", "Tweet", "X"]
+_SEPARATORS = st.sampled_from([" ", "  ", " | ", " / ", " · ", " • ", "|"])
+
+
+@st.composite
+def share_bars(draw: st.DrawFn) -> str:
+    """A row of 3+ share items, at least one of them a network, with an optional label and link."""
+    items = draw(st.lists(st.sampled_from(_NETWORKS + _BUTTONS), min_size=2, max_size=10))
+    items.insert(draw(st.integers(0, len(items))), draw(st.sampled_from(_NETWORKS)))
+    seps = [draw(_SEPARATORS) for _ in items[1:]]
+    row = items[0] + "".join(s + i for s, i in zip(seps, items[1:], strict=True))
+    label = draw(st.sampled_from(["", "Share this: ", "Share on ", "Follow us "]))
+    link = draw(st.sampled_from(["", " https://example.org/p/2Wx5C"]))
+    return label + row + link
+
+
+_PROSE_WORDS = st.lists(st.sampled_from(["the", "company", "said", "on", "Tuesday", "it", "would", "users", "share",
+                                         "send", "print", "photos", "and", "of", "new", "rules"]),
+                        min_size=3, max_size=12)  # fmt: skip
+
+
+@st.composite
+def prose_naming_networks(draw: st.DrawFn) -> str:
+    """A sentence naming networks as companies: alone, or listed with commas and "and"."""
+    names = draw(st.lists(st.sampled_from(["Facebook", "Twitter", "Google", "LinkedIn", "WhatsApp", "Reddit", "X"]),
+                          min_size=1, max_size=4, unique=True))  # fmt: skip
+    named = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    before, after = draw(_PROSE_WORDS), draw(_PROSE_WORDS)
+    opener = draw(st.sampled_from(["", "Shares of ", "By ", "Regulators said "]))
+    return f"{opener}{named} {' '.join(after)} {' '.join(before)}."
+
+
+@given(st.lists(share_bars(), min_size=1, max_size=8))
+def test_a_share_bar_row_is_always_boilerplate(rows):
+    out = _features(rows)
+    assert out["share"].all() and out["boiler"].all()
+
+
+@given(st.lists(prose_naming_networks(), min_size=1, max_size=8))
+def test_a_sentence_naming_networks_as_companies_is_never_boilerplate(lines):
+    out = _features(lines)
+    assert not (out["share"].any() or out["credit"].any() or out["boiler"].any())
+
+
+@given(st.lists(st.tuples(prose_naming_networks(), share_bars(), prose_naming_networks()), min_size=1, max_size=5))
+def test_a_share_bar_glued_between_sentences_is_cut_out_and_the_parts_tile_the_text(triples):
+    # The next sentence opens with a word that is no share item (a network opening it would join the row).
+    texts = [f"{a} {bar} Meanwhile {b}" for a, bar, b in triples]
+    out = with_furniture(pl.LazyFrame({"s": texts}), "s").collect()
+    for (a, bar, _), text, cut, at in zip(triples, texts, out["furniture"], out["furniture_at"], strict=True):
+        assert at == len(a) + 1 and cut.rstrip() == bar
+        assert text[:at] + cut + text[at + len(cut):] == text
+
+
+def test_with_furniture_cuts_a_bracketed_sign_off_and_a_dangling_share_label():
+    texts = ["The talks resume on Monday.(Reporting by Jane Doe; Editing by John Smith)",
+             "Share this with Leicester City have won again.", "I will share this with Mary.", None]  # fmt: skip
+    out = with_furniture(pl.LazyFrame({"s": texts}), "s").collect()
+    assert out["furniture"].to_list() == ["(Reporting by Jane Doe; Editing by John Smith)", "Share this with ", None, None]
+    assert out["furniture_at"].to_list() == [len("The talks resume on Monday."), 0, None, None]
 
 
 def test_fast_regex_keeps_matches_with_ascii_word_boundaries():

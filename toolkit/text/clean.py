@@ -214,6 +214,87 @@ _KEY_VALUE_LABEL = r"^(\p{Lu}[\p{L}\p{N} /&'().-]*):\s+\S"
 _KEY_VALUE_MAX_LABEL = 41
 _LIST_ITEM = r"^(?:[-–—•*·▪●]|\d{1,2}[.)])\s+\S"
 
+# --- Page furniture by web convention: share bars and author credits ----------------------------
+# A share (or follow) bar is a row of social-network names and page actions, as news pages print
+# them around a story; in a page dumped as one line it is glued between two sentences. Commas do not
+# separate its items: a list in prose does ("on Facebook, Twitter and YouTube").
+# Case-insensitive in ASCII only ("-u"): Unicode case folding made these patterns several times
+# slower to compile, and every shard compiles them again.
+_SHARE_NETWORK = (
+    r"(?i-u:google ?\+|(?:facebook|twitter|google|linkedin|whatsapp|reddit|pinterest|tumblr|instagram|youtube"
+    r"|messenger|telegram|digg|stumble(?:upon)?|newsvine|flipboard|pocket|vk|xing|weibo|wechat|bluesky|mastodon"
+    r"|permalink|copy link|copy url)\b)"
+)
+_SHARE_ACTION = r"(?i-u:(?:share|send|print|e-?mail|comments?|tweet|sms|pin it)\b)"
+# Inside running text the actions count only capitalised, as buttons are labelled ("users of Facebook
+# Messenger share photos" is prose), and so does X.
+_SHARE_BUTTON = r"(?:(?:Share|Send|Print|E-?mail|Comments?|Tweet|Pin [Ii]t|SHARE|SEND|PRINT|E-?MAIL|SMS|TWEET|X)\b)"
+_SHARE_COUNT = r"(?:\s+\d[\d.,]*[km]?\b)?"  # "Facebook 1.2k Twitter 31"
+_SHARE_SEP = r"(?:\s*[|/·•]\s*|\s+)"
+_SHARE_LABEL = r"(?:(?i-u:share|follow us)(?: this(?: article| story| page| post)?)?(?: (?:on|via|with))?:?\s*)"
+_SHARE_URL = r"(?:\s+https?://\S+)?"
+# Inside text: three items or more, then the link a permalink row shows. A run counts only with a
+# network in it (tested on the run found), so capitalised buttons alone ("Send Print Email") are not one.
+_TOK = rf"(?:{_SHARE_NETWORK}|{_SHARE_BUTTON}){_SHARE_COUNT}"
+_SHARE_RUN = rf"\b{_SHARE_LABEL}?{_TOK}(?:{_SHARE_SEP}{_TOK}){{2,}}{_SHARE_URL}"
+# A whole line: two items or more of any kind and case ("Share Tweet", "email | print").
+_ANY_TOK = rf"(?:{_SHARE_NETWORK}|{_SHARE_ACTION}){_SHARE_COUNT}"
+_SHARE_LINE = rf"^{_SHARE_LABEL}?{_ANY_TOK}(?:{_SHARE_SEP}{_ANY_TOK})+{_SHARE_URL}$"
+# A share label whose items were images: "Share this with" opening a piece before a capitalised word
+# ("Share this on" goes on with the names of networks, and stays one line).
+_SHARE_LABEL_ONLY = r"^(Share this(?: article| story| page| post)? with:?\s+)\p{Lu}"
+# Author credits (web and wire conventions): "By Jane Doe, Reuters", "BY JANE DOE", "Jane Doe | AP",
+# "(Reporting by ...; Editing by ...)". A credit names people, outlets, roles and a time, and never
+# ends a sentence; a line of prose that opens with "By" goes on with other words ("By Monday the ...").
+# Few Unicode classes: each costs a compile, and every shard compiles these patterns again.
+_NAME_WORD = r"\p{Lu}[^\s,;|()\[\]]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:de|van|von|der|da|di|del|la|le|bin|al|el)\s+)?{_NAME_WORD})+"
+_ROLE = (
+    r"(?i-u:chief|senior|staff|special|deputy|associate|managing|contributing|political|diplomatic|economics?"
+    r"|business|security|defen[cs]e|health|science|technology|education|environment|foreign|world|royal|sports?"
+    r"|football|news|data|legal|arts|entertainment|investigations?|editor|reporter|writer|correspondent"
+    r"|columnist|contributor|producer|analyst|photographer|team|desk|bureau|updated|published|posted|last)\b"
+)
+_CREDIT_WORD = rf"(?:[\p{{Lu}}\d@][^\s,;|()]*|and|&|of|at|in|for|the|on|{_ROLE})"
+_BY_LINE = rf"^(?:By|BY)\s+(?:the\s+)?{_NAME}(?:(?:\s*[,|/–—]\s*|\s+-\s+|\s+){_CREDIT_WORD})*$"
+_PIPE_CREDIT = (
+    rf"^{_NAME}\s*\|\s*(?:[A-Z]{{2,6}}|Reuters|Associated Press|Bloomberg|Agence France-Presse"
+    rf"|(?:(?i-u:staff|contributing|senior|special|chief)\s+)?(?i-u:writer|reporter|correspondent|contributor|editor|columnist))$"
+)
+# The wire sign-off: a capitalised first label, then names, places and more labels.
+_CREDIT_JOB = r"(?:reporting|writing|editing|research|photography|graphics|compiled|translation)"
+_CREDIT_LABEL = rf"(?i-u:(?:(?:additional|further|extra)\s+)?{_CREDIT_JOB}(?:\s+and\s+{_CREDIT_JOB})?\s+by)"
+_FIRST_LABEL = r"(?:(?:Additional|Further|Extra)\s+(?i-u:reporting|research)|Reporting|Writing|Editing|Research|Photography|Graphics|Compiled|Translation|REPORTING|EDITING)"
+_SIGN_OFF_WORD = r"(?:[\p{Lu}@][^\s,;()]*|and|in|at|from|of|the|with|for|&)"
+_SIGN_OFF_HEAD = rf"{_FIRST_LABEL}(?:\s+and\s+(?i-u:{_CREDIT_JOB}))?\s+(?i-u:by)\s"
+_SIGN_OFF_LINE = rf"^[(\[*]*{_SIGN_OFF_HEAD}\s*{_SIGN_OFF_WORD}(?:[\s,;:]+(?:{_CREDIT_LABEL}|{_SIGN_OFF_WORD}))*[)\]]?$"
+_CREDIT_LINE = f"{_BY_LINE}|{_PIPE_CREDIT}|{_SIGN_OFF_LINE}"
+_CREDIT_MAX_WORDS = 20  # longer lines that open like a byline are prose
+# What is cut out of a line or sentence to stand on its own: a share bar, or a sign-off in brackets.
+_FURNITURE = rf"(?:{_SHARE_RUN}|\({_SIGN_OFF_HEAD}[^()]*\))\s*"
+_NETWORK_OR_SIGN_OFF = fast_regex(rf"{_SHARE_NETWORK}|^\(")
+
+
+def with_furniture(lf: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """Add `furniture`: the first share bar or bracketed sign-off in `column` (with the spaces after
+    it), else a leading "Share this with" label, else null; and `furniture_at`, where it starts (chars)."""
+    s, found, cut = pl.col(column), pl.col("_found"), pl.col("furniture")
+    pattern = fast_regex(_FURNITURE)
+    # Searches run on the fast automaton: the prefix is captured only up to a match, the rest is
+    # never captured (a capture over the whole text ran several times slower).
+    return (
+        lf.with_columns(_found=s.str.extract_all(pattern).list.first())
+        .with_columns(_found=pl.when(found.str.contains(_NETWORK_OR_SIGN_OFF)).then(found))
+        .with_columns(furniture=pl.coalesce(found, s.str.extract(_SHARE_LABEL_ONLY, 1)))
+        .with_columns(
+            furniture_at=pl.when(found.is_not_null())
+            .then(s.str.extract(f"(?s)^(.*?)(?:{pattern})", 1).str.len_chars().cast(pl.Int64))
+            .when(cut.is_not_null())
+            .then(pl.lit(0, pl.Int64))
+        )
+        .drop("_found")
+    )
+
 
 def _flag(pattern: str) -> pl.Expr:
     return pl.col("s").str.contains(fast_regex(pattern))
@@ -244,7 +325,9 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
 
     enc: a URL-encoded box; ends: ends like a sentence; listy: menu-like (Title Case, links,
     separators); kv / list_item / byline: "Key: value", "- item", "By ..."; related / comments: the
-    headers of teaser lists and reader comments; nav, caption, promo, boiler: the fragment kinds.
+    headers of teaser lists and reader comments; share / credit: a share bar, an author credit
+    ("By ...", "(Reporting by ...)"); furniture: one of these two that only its shape marks as boilerplate;
+    nav, caption, promo, boiler: the fragment kinds.
     """
     s, words = pl.col("s"), pl.col("words")
     n_esc = s.str.count_matches(_URL_ESCAPE)
@@ -262,10 +345,16 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
         byline=_flag(_BYLINE),
         related=_flag(_RELATED) & short,
         comments=(_flag(_COMMENTS) & short) | _flag(_COMMENTS_INLINE),
-        nav=_flag(_NAVIGATION),
+        share=(_flag(f"^{_SHARE_RUN}$") & _flag(_SHARE_NETWORK)) | _flag(_SHARE_LINE),
     ).with_columns(
+        nav=_flag(_NAVIGATION) & ~pl.col("share"),  # "Facebook | Twitter | Email" is a share bar, not a menu
         caption=_flag(_CAPTION) | (_flag(_CREDIT) & ~pl.col("ends") & (words <= 15)),
         promo=_flag(_PROMO) | pl.col("related"),
+        credit=_flag(_CREDIT_LINE) & (words <= _CREDIT_MAX_WORDS),
         boiler=((_flag(_BOILERPLATE) | _flag(_BOILERPLATE_MORE)) & short) | _flag(_BOILERPLATE_INLINE)
         | pl.col("comments"),
+    ).with_columns(
+        furniture=(pl.col("share") | pl.col("credit")) & ~pl.col("boiler"),
+    ).with_columns(
+        boiler=pl.col("boiler") | pl.col("furniture"),
     )
