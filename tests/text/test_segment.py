@@ -227,7 +227,7 @@ def test_menus_before_and_lists_after_the_densest_prose_run_are_not_article():
         ("navigation", "Business"),
         ("boilerplate", "Sign In"),
         ("title", "Big storm hits the coast"),
-        ("navigation", "By Jane Roe"),
+        ("boilerplate", "By Jane Roe"),  # a byline by its shape, wherever it stands
         ("article", "A storm hit the coast on Monday, cutting power to thousands of homes in the region."),
         ("article", "What happens next"),
         ("article", "Rescue teams were still searching the flooded streets late on Tuesday evening, officials said."),
@@ -255,6 +255,18 @@ def test_a_page_dumped_on_one_line_is_cut_into_sentence_blocks_and_the_article_r
     assert kinds[0][1].endswith(_PROSE[0])
     assert kinds[1][1] == " ".join(_PROSE[1:])
     assert kinds[2][1].startswith("34 responses to")
+
+
+def test_share_bars_and_credits_are_boilerplate_fragments_even_glued_into_a_one_line_page():
+    bar = "Send Facebook Twitter Google+ WhatsApp Permalink https://example.org/p/2Wx5C"
+    sign_off = "(Reporting by Jane Doe; Editing by John Smith)"
+    page = " ".join([*_PROSE[:6], bar, *_PROSE[6:], sign_off])
+    kinds = _kinds(page)
+    assert [k for k, _ in kinds] == ["article", "boilerplate", "article", "boilerplate"]
+    assert kinds[1][1] == bar and kinds[3][1] == sign_off
+    assert kinds[0][1] == " ".join(_PROSE[:6]) and kinds[2][1] == " ".join(_PROSE[6:])
+    lined = "\n".join(["By JANE DOE, Reuters", *_PROSE[:4], "Share: Facebook | Twitter | Email", *_PROSE[4:8]])
+    assert [k for k, _ in _kinds(lined)] == ["boilerplate", *["article"] * 4, "boilerplate", *["article"] * 4]
 
 
 def test_reader_comments_never_join_the_article():

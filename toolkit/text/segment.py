@@ -10,7 +10,8 @@ line breaks), merged back when neighbouring sentences of a line get the same kin
                previous line and continues with a caption (split into duplicate + caption blocks);
   caption      "(photo: ...)", "Photo: ...", short agency credits ("Getty Images");
   promo        "Read more", "... in pictures", "you can read more …";
-  boilerplate  cookie, subscribe, copyright and share lines;
+  boilerplate  cookie, subscribe, copyright and share lines, share bars and bylines by their shape
+               wherever they stand (a share bar or bracketed sign-off glued into a line is cut out of it);
   title        a short line without final punctuation at most a few lines before the article;
   article      the article region: the densest contiguous run of prose (>= 8 words ending . ! ? or a
                closing quote, mostly lower-case, not link-like; or the lines of a hard-wrapped
@@ -34,7 +35,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.regex import fast_regex
-from toolkit.text.clean import decode_factbox, has_caption_mark, line_features
+from toolkit.text.clean import decode_factbox, has_caption_mark, line_features, with_furniture
 from toolkit.contract.ids import sha256_expr, stable_id
 from toolkit.text.sentences import sentence_pieces, sentences, with_sentence_counts
 from toolkit.contract.spans import slice_spans
@@ -54,6 +55,7 @@ _NOISE_COST = 10
 _BARRIER_COST = 10**7
 _COMMENTS_WEIGHT = 2
 _DOC_STEP = 2**40
+_NOISE = ("enc", "box_title", "nav", "dup", "caption", "promo", "boiler")  # boiler last
 _LINE_COST = 20
 _WORD_COST = 5
 _TITLE_MAX_WORDS = 25
@@ -157,9 +159,29 @@ def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
     long = piece.str.len_chars() > _LONG_LINE
     lines = lines.with_columns(split=long, piece=pl.when(long).then(sentence_pieces(piece)).otherwise(pl.concat_list(piece)))
     lines = lines.with_columns(p_end=piece.list.eval(pl.element().str.len_chars().cum_sum().cast(pl.Int64)))
-    return (
+    # A share bar or a bracketed sign-off glued to prose is cut out of its piece to stand on its own.
+    # A piece holds no line break, so one marks the cuts; the pieces cut (few) split in two or three,
+    # and a running sum over the rows of a piece gives where each part ends.
+    at, cut = pl.col("furniture_at"), pl.col("furniture")
+    marked = pl.concat_str(piece.str.head(at), pl.lit("\n"), cut, pl.lit("\n"), piece.str.slice(at + cut.str.len_chars()))
+    p_start = pl.col("p_start")
+    first_part = p_start.ne_missing(p_start.shift(1)) | _DN.ne_missing(_DN.shift(1)) | pl.col("line").ne_missing(pl.col("line").shift(1))
+    total = piece.str.len_chars().cast(pl.Int64).cum_sum()
+    lines = (
         lines.explode("piece", "p_end")
-        .with_columns(n=stripped_len(piece))
+        .pipe(with_furniture, "piece")
+        .with_columns(
+            split=pl.col("split") | cut.is_not_null(),
+            piece=pl.when(cut.is_not_null()).then(marked).otherwise(piece).str.split("\n"),
+            p_start=pl.col("p_end") - piece.str.len_chars().cast(pl.Int64),
+        )
+        .drop("furniture", "furniture_at")
+        .explode("piece")
+        .with_columns(p_end=p_start + total - pl.when(first_part).then(total - piece.str.len_chars().cast(pl.Int64)).forward_fill())
+        .drop("p_start")
+    )
+    return (
+        lines.with_columns(n=stripped_len(piece))
         .with_columns(lead=n - stripped_len(piece.str.strip_chars_start()), trail=n - stripped_len(piece.str.strip_chars_end()))
         .filter(pl.col("lead") < n)
         .select(
@@ -231,20 +253,22 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
         dup=~pl.struct(doc, "s").is_first_distinct() | (s == pl.col("doc_title")).fill_null(False)
         | pl.col("cut").is_not_null(),
     )
-    noise = pl.any_horizontal("enc", "box_title", "nav", "dup", "caption", "promo", "boiler")
+    noise = pl.any_horizontal(*_NOISE)
     lines = lines.with_columns(noise=noise).with_columns(
         prose=pl.col("prose_like") & ~pl.col("noise") & ~pl.col("list_item")
         & ~(pl.col("kv") & (words <= _KEY_VALUE_MAX_WORDS))
     )
     # Recognised noise is cut out wherever it stands, so it costs little; other lines cost more
-    # the longer they are, so that menus and teaser lists end the article region.
+    # the longer they are, so that menus and teaser lists end the article region. Share bars and
+    # bylines are cut out too, but cost what any line does: they stand between a story and the
+    # headers and teasers above it, and should not draw the region over those.
     in_comments = _doc_cum_sum(pl.col("comments").cast(pl.Int64)) > 0
     # Scores in tenths of a word, so that the region search runs on exact integers.
     score = (
         pl.when(pl.col("related") | pl.col("comments")).then(-_BARRIER_COST)
         .when(pl.col("prose") & in_comments).then(_COMMENTS_WEIGHT * words)
         .when("prose").then(10 * words)
-        .when("noise").then(-_NOISE_COST)
+        .when(pl.any_horizontal(*_NOISE[:-1], pl.col("boiler") & ~pl.col("furniture"))).then(-_NOISE_COST)
         .otherwise(-(_LINE_COST + _WORD_COST * words))
     )  # fmt: skip
     lines = _region(lines.with_columns(score=score.cast(pl.Int64)))
