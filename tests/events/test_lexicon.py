@@ -72,6 +72,15 @@ def test_the_longest_frame_wins_and_forms_restrict_a_verb(tmp_path):
     assert meet["v_end"] - meet["v_start"] == len("met with")
 
 
+def test_the_first_of_coordinated_objects_chooses_the_frame(tmp_path):
+    rows = ["175\tforward\tverb\tfire\t\ttear gas/rubber bullet+\t\t\trepression",
+            "193\tforward\tverb\tfire\t\tshot+/bullet+\t\t\tsmall arms"]
+    table = patterns.pattern_table(write(tmp_path, rows), builtin=False)
+    got = found(["Police fired tear gas and live bullets.", "Police fired tear gas or bullets.",
+                 "Troops fired live bullets and tear gas.", "Troops fired several bullets."], table)
+    assert got.select("article_id", "cameo_code").rows() == [("a0", "175"), ("a1", "175"), ("a2", "193"), ("a3", "193")]
+
+
 def test_a_verb_with_an_object_has_a_passive_with_the_object_before_it(tmp_path):
     rows = ["1722\tforward\tverb\tban\t\tparty/parties/group+\t\t\tban a party",
             "046\tforward\tverb\thold\t\ttalk+\twith\t\ta prepositional frame has no passive here"]

@@ -82,6 +82,7 @@ def builtin_patterns() -> pl.DataFrame:
 TABLE_SCHEMA = {
     **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
     "participles": pl.List(pl.Utf8), "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8), "kind": pl.Utf8,
+    "object_first": pl.Boolean,  # a lexicon row whose object comes right after its head (no particle)
 }
 
 
@@ -97,6 +98,7 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
             lambda r: lexicon.display_pattern(r["head"], r["frame"], r["_subject"]), return_dtype=pl.Utf8),
         cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
         need="need", participles="participles", passive_need="passive_need", subject="_subject", kind="kind",
+        object_first=(pl.col("object").fill_null("") != "") & (pl.col("particle").fill_null("") == ""),
     )
 
 
@@ -108,7 +110,8 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
         heads=pl.lit(None, dtype=pl.List(pl.Utf8)), frame=pl.lit(None, dtype=pl.Utf8),
         lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)),
         participles=pl.lit(None, dtype=pl.List(pl.Utf8)), passive_need=pl.lit(None, dtype=pl.List(pl.Utf8)),
-        subject=pl.lit(None, dtype=pl.List(pl.Utf8)), kind=pl.lit(None, dtype=pl.Utf8))
+        subject=pl.lit(None, dtype=pl.List(pl.Utf8)), kind=pl.lit(None, dtype=pl.Utf8),
+        object_first=pl.lit(None, dtype=pl.Boolean))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -157,6 +160,10 @@ def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
     )
 
 
+# The gap before an object (up to four words) holding a coordinator.
+_COORDINATED_OBJECT = r"(?i)^ +(?:[^ ]+ +){0,3}(?:and|or|as well as) "
+
+
 def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     """(article_id, sentence, v_start, v_end, pattern) of the lexicon rows, one per head found: its longest frame.
 
@@ -167,7 +174,7 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     """
     forms = (
         lex.select("rank", "pattern", "frame", "lead", "need", "participles", "passive_need", "subject",
-                   key=pl.col("heads")).explode("key")
+                   "object_first", key=pl.col("heads")).explode("key")
         .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False))
         .drop("participles")
         .unique(["key", "rank"])
@@ -220,7 +227,8 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
             pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
             .str.to_lowercase().str.extract(_CLAUSE_TAIL, 1).str.extract_all(r"[a-z0-9_'-]+")
             .list.set_intersection("subject").list.len() > 0).fill_null(False))
-        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail", "_passive")
+        .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail", "_passive",
+                "object_first")
         .collect()
     )
     passives = found.filter(pl.col("_passive")).with_columns(fit=pl.lit(""))
@@ -237,7 +245,8 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     found = found.join(frames, on="frame", how="left").with_columns(
         _tagged=pl.concat_str(pl.col("_f").cast(pl.Utf8), pl.lit("\x1f"), pl.col("tail"))
     )
-    fitted = [passives.select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit")]
+    fitted = [passives.select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit",
+                              "object_first")]
     for chunk in frames.iter_slices(_FRAMES_PER_REGEX):
         branches = "|".join(
             f"{i}\x1f{lexicon.ascii_frame(frame)}" for i, frame in chunk.iter_rows()
@@ -247,7 +256,7 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
             part.with_columns(fit=pl.col("_tagged").str.extract(f"^(?:{branches})", 0))
             .drop_nulls("fit")
             .with_columns(fit=pl.col("fit").str.slice(pl.col("_f").cast(pl.Utf8).str.len_chars() + 1))
-            .select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit")
+            .select("article_id", "sentence", "rank", "pattern", "start", "h_start", "h_end", "fit", "object_first")
         )
     return (
         pl.concat(fitted).lazy()
@@ -255,9 +264,14 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
             "article_id", "sentence", "rank", "pattern",
             v_start=pl.col("h_start") + pl.col("start"),
             v_end=pl.col("h_end") + pl.col("start") + pl.col("fit").str.len_chars().cast(pl.Int64),
+            # An object reached past "and"/"or" is the second of coordinated objects: the frame that
+            # fits the first wins ("fired tear gas and plastic bullets" is tear gas fired).
+            _past_and=pl.col("object_first").fill_null(False) & pl.col("fit").str.contains(_COORDINATED_OBJECT),
         )
-        .sort(["article_id", "sentence", "v_start", "v_end", "rank"], descending=[False, False, False, True, False])
+        .sort(["article_id", "sentence", "v_start", "_past_and", "v_end", "rank"],
+              descending=[False, False, False, False, True, False])
         .unique(["article_id", "sentence", "v_start"], keep="first", maintain_order=True)
+        .drop("_past_and")
     )
 
 
