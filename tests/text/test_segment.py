@@ -329,3 +329,24 @@ def test_a_hard_wrapped_wire_story_is_kept_whole_one_block_per_indented_paragrap
         "Acme Industries Inc said it\nagreed in principle to sell its metals unit to a group of\ninvestors for undisclosed terms.",
         "The sale, expected to close by mid-April, is subject to\ncertain conditions, including board approval.",
     ]
+
+
+_CUT_OFF = (
+    "Runner sets indoor mark\n\n"
+    "The junior champion ran the third fastest indoor race of all time at the meeting on Saturday evening.\n\n"
+    "She finished well clear of the rest of the field in the final. Only one athlete has gone quicker over "
+    "the distance indoors, setting the record nine years ago. Her coach said the time showed what she could "
+    "do in the summer. The winner of the mile was on course for a record through most of the race but faded. "
+    "The Olympic silver medallist from\n\n"
+    "- The coach said: \"She trained hard all winter. We always knew she had this in her, and the summer "
+    "will show it.\" The federation will name its team next month.\n"
+    "- Points to watch:\n\n"
+    "The next meeting is in Birmingham on Sunday, where she is expected to run the shorter distance."
+)
+
+
+def test_a_paragraph_of_several_sentences_is_article_text_however_it_ends_or_is_bulleted():
+    kinds = _kinds(_CUT_OFF)
+    body = " ".join(text for kind, text in kinds if kind == "article")
+    for kept in ["She finished well clear", "The Olympic silver medallist from", "She trained hard", "The next meeting"]:
+        assert kept in body

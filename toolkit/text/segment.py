@@ -57,6 +57,8 @@ _COMMENTS_WEIGHT = 2
 _DOC_STEP = 2**40
 _NOISE = ("enc", "box_title", "nav", "dup", "caption", "promo", "boiler")  # boiler last
 _LINE_COST = 20
+_PARAGRAPH_SENTENCES = 2  # sentence breaks inside a line that make it prose whatever its end
+_PARAGRAPH_MIN_WORDS = 25
 _WORD_COST = 5
 _TITLE_MAX_WORDS = 25
 _BOX_TITLE_MAX_WORDS = 10
@@ -242,10 +244,18 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
         wrapped=wrapped | (~last_in_para & (words >= 2) & para_ends_prose & ~pl.col("listy")
                            & _next(wrapped).fill_null(False) & pl.col("gap"))
     )
+    # A paragraph of several sentences is prose however it ends: cut off mid-sentence by a removed
+    # link ("... of Ireland's"), or leading into a list ("Points raised included:").
+    sentences_in = s.str.count_matches(r"\p{Ll}[.!?][\"'”’)]*\s+[\"'“‘(]?\p{Lu}")
+    lines = lines.with_columns(
+        paragraph=(sentences_in >= _PARAGRAPH_SENTENCES) & (words >= _PARAGRAPH_MIN_WORDS) & ~pl.col("listy")
+        & ~pl.col("split")
+    )
     lines = lines.with_columns(
         # A "sentence" of a long line running past _SENTENCE_MAX_WORDS is a menu with a full stop.
         prose_like=(pl.col("ends") & (words >= _PROSE_MIN_WORDS) & ~pl.col("listy")
                     & ~(pl.col("split") & (words > _SENTENCE_MAX_WORDS)))
+        | pl.col("paragraph")
         | wrapped
         | (last_in_para & ~pl.col("gap") & pl.col("ends") & _prev(wrapped).fill_null(False)),
         box_title=_next(pl.col("enc")).fill_null(False) & ~pl.col("ends")
@@ -255,7 +265,8 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     )
     noise = pl.any_horizontal(*_NOISE)
     lines = lines.with_columns(noise=noise).with_columns(
-        prose=pl.col("prose_like") & ~pl.col("noise") & ~pl.col("list_item")
+        # A bulleted paragraph of several sentences is prose too; a bulleted line is not.
+        prose=pl.col("prose_like") & ~pl.col("noise") & (~pl.col("list_item") | pl.col("paragraph"))
         & ~(pl.col("kv") & (words <= _KEY_VALUE_MAX_WORDS))
     )
     # Recognised noise is cut out wherever it stands, so it costs little; other lines cost more
