@@ -192,8 +192,9 @@ _RELATED = (
     r"|te puede interesar|noticias relacionadas|(?:artículos|notícias) relacionad[oa]s)\b.{0,40}$"
 )
 _COMMENTS = (
-    _M + r"(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|kommentare|comentários|comentarios"
-    r"|commentaires)\b[\s\]):]*(?:\(\d+\))?$|" + _M + r"(?:\d+ (?:responses?|comments?|replies) to\b"
+    # A bare "Comment" is a section name (opinion pages) or a form label; a comments header counts them.
+    _M + r"(?:\d+\s+comment|(?:\d+\s+)?(?:comments|responses?|replies|reader comments|discussion|kommentare|comentários|comentarios"
+    r"|commentaires))\b[\s\]):]*(?:\(\d+\))?$|" + _M + r"(?:\d+ (?:responses?|comments?|replies) to\b"
     r"|(?:leave|post|add|write) a (?:comment|reply)|(?:join|show|view|load|read) (?:the |all )?(?:discussion|comments)"
     r"|top rated comments|\d+ comments?\b)"
 )
@@ -240,6 +241,8 @@ _SHARE_RUN = rf"\b{_SHARE_LABEL}?{_TOK}(?:{_SHARE_SEP}{_TOK}){{2,}}{_SHARE_URL}"
 # A whole line: two items or more of any kind and case ("Share Tweet", "email | print").
 _ANY_TOK = rf"(?:{_SHARE_NETWORK}|{_SHARE_ACTION}){_SHARE_COUNT}"
 _SHARE_LINE = rf"^{_SHARE_LABEL}?{_ANY_TOK}(?:{_SHARE_SEP}{_ANY_TOK})+{_SHARE_URL}$"
+# One button of a share bar on a line of its own ("Twitter", "Print", "Comments").
+_SHARE_BUTTON_LINE = rf"^(?:{_SHARE_LABEL}|{_ANY_TOK})$"
 # A share label whose items were images: "Share this with" opening a piece before a capitalised word
 # ("Share this on" goes on with the names of networks, and stays one line).
 _SHARE_LABEL_ONLY = r"^(Share this(?: article| story| page| post)? with:?\s+)\p{Lu}"
@@ -326,7 +329,8 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
     enc: a URL-encoded box; ends: ends like a sentence; listy: menu-like (Title Case, links,
     separators); kv / list_item / byline: "Key: value", "- item", "By ..."; related / comments: the
     headers of teaser lists and reader comments; share / credit: a share bar, an author credit
-    ("By ...", "(Reporting by ...)"); furniture: one of these two that only its shape marks as boilerplate;
+    ("By ...", "(Reporting by ...)"); button: one share-bar button on a line of its own; furniture: a
+    share bar or credit that only its shape marks as boilerplate;
     nav, caption, promo, boiler: the fragment kinds.
     """
     s, words = pl.col("s"), pl.col("words")
@@ -346,6 +350,7 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
         related=_flag(_RELATED) & short,
         comments=(_flag(_COMMENTS) & short) | _flag(_COMMENTS_INLINE),
         share=(_flag(f"^{_SHARE_RUN}$") & _flag(_SHARE_NETWORK)) | _flag(_SHARE_LINE),
+        button=_flag(_SHARE_BUTTON_LINE),
     ).with_columns(
         nav=_flag(_NAVIGATION) & ~pl.col("share"),  # "Facebook | Twitter | Email" is a share bar, not a menu
         caption=_flag(_CAPTION) | (_flag(_CREDIT) & ~pl.col("ends") & (words <= 15)),

@@ -217,7 +217,13 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     """Add `kind`, `enc` (URL-encoded), `prose` and the caption split point `cut` (chars into the line)."""
     words, s, doc, idx = pl.col("words"), pl.col("s"), "dn", pl.col("idx")
     prev = _prev(s)
-    lines = line_features(lines).with_columns(
+    lines = line_features(lines)
+    # "Comments" between share buttons ("Twitter", "Comments", "Print") is one of them, not the
+    # header of a comments section: it stays boilerplate and stops nothing.
+    lines = lines.with_columns(
+        comments=pl.col("comments")
+        & ~(pl.col("button") & (_prev(pl.col("button")) | _next(pl.col("button"))).fill_null(False))
+    ).with_columns(
         cut=pl.when(
             s.str.starts_with(pl.concat_str(prev, pl.lit(" ")))
             & (prev.str.len_chars() >= 15)
@@ -234,8 +240,9 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     # it"), as menus never end so.
     mid_clause = (words >= 3) & s.str.contains(r"(?:\b\p{Ll}[\p{L}'’-]*|,)$")
     runs_on = (words >= 3) & s.str.contains(_RUNS_ON)
+    # Only whole lines wrap: the sentences of a long line cut up here are judged one by one.
     lines = lines.with_columns(
-        wrapped=~last_in_para & para_ends_prose
+        wrapped=~last_in_para & para_ends_prose & ~pl.col("split")
         & ((((words >= _WRAPPED_MIN_WORDS) | mid_clause) & ~pl.col("listy")) | runs_on)
     )
     wrapped = pl.col("wrapped")
@@ -273,6 +280,8 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     # the longer they are, so that menus and teaser lists end the article region. Share bars and
     # bylines are cut out too, but cost what any line does: they stand between a story and the
     # headers and teasers above it, and should not draw the region over those.
+    # The end matter of a page (teasers, comments, then the footer's legal notices) opens with the
+    # first related-stories or comments header; prose after it counts for little.
     in_comments = _doc_cum_sum(pl.col("comments").cast(pl.Int64)) > 0
     # Scores in tenths of a word, so that the region search runs on exact integers.
     score = (
