@@ -8,12 +8,12 @@ patterns, titles and role words (`people`), resolved to one entity with a countr
 Fills every column of mentions and of entities.
 
 The build runs it on articles in LANGUAGES and on those too short to tell
-(`toolkit.text.language.language_in`); other articles are kept, with no mentions.
+(`toolkit.text.language.language_in`); in articles of other languages it finds countries only, by
+their CLDR names (`country_names`, `mentions.country_mentions`), and the rest are kept with no mentions.
 """
 
-# Languages whose articles get entities. English only: people and organisations come from English
-# capitalisation, titles and role words, and the gazetteer's names are English. Country names in other
-# languages were considered and left out: pycountry's translations are catalogue names ("Korea,
-# Republic of" translated) without the everyday name ("Russia" has none) or inflected forms, so
-# counts would favour the few countries whose catalogue name is the everyday one.
+# Languages whose articles get every kind of entity. English only: people and organisations come from
+# English capitalisation, titles and role words, and the gazetteer's names are English. Countries in
+# other languages come from the Unicode CLDR (country_names.py), not pycountry's translations: those
+# are catalogue names ("Korea, Republic of" translated) without the everyday name ("Russia" has none).
 LANGUAGES = ("en",)

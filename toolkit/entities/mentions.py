@@ -9,11 +9,12 @@ candidates; the gazetteer, the resolution rules and the output frame stay the sa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 import polars as pl
 
-from toolkit.entities import people, resolve
+from toolkit.entities import country_names, people, resolve
 from toolkit.vocab.dictionaries import Dictionaries, canonical_key, shipped
 from toolkit.entities.gazetteer import KIND_COUNTRY, country_entity_id, country_gazetteer, geo_attributes
 from toolkit.contract.ids import stable_id
@@ -21,7 +22,7 @@ from toolkit.entities.resolve import ART
 
 __all__ = [
     "ENTITY_COLUMNS", "KIND_COUNTRY", "MENTION_COLUMNS", "Recognizer", "country_entity_id", "country_gazetteer",
-    "entities", "mentions",
+    "country_mentions", "entities", "mentions",
 ]
 
 MENTION_COLUMNS = [
@@ -165,6 +166,33 @@ def mentions(
             metonym=pl.col("metonym").fill_null(False),
         )
         # `_art` orders articles as article_id does.
+        .sort(ART, "start", "end")
+        .select(MENTION_COLUMNS)
+    )
+
+
+def country_mentions(
+    articles_lf: pl.LazyFrame, sentences_lf: pl.LazyFrame, languages: Sequence[str]
+) -> pl.LazyFrame:
+    """Country mentions only, from the CLDR names of each article's language (country_names.py).
+
+    For articles in a language the other rules are not written for: no people, organisations or
+    places, and country entities (ids, names, codes) the same as those of English mentions.
+    `languages` are the languages to look in; articles in other languages get no mentions.
+    """
+    arts = resolve.with_article_index(articles_lf.filter(pl.col("text").is_not_null())).cache()
+    matches = country_names.country_matches(arts, languages, ART).with_columns(
+        kind=pl.lit(KIND_COUNTRY), priority=pl.lit(0, pl.Int64)
+    )
+    return (
+        # Blockers ("Rhode Island" over German "Island") have done their job once overlaps are resolved.
+        resolve.resolve_overlaps(matches).filter(pl.col("iso3").is_not_null()).sort(ART, "start")
+        .pipe(_assign_sentences, sentences_lf, arts.select("article_id", ART))
+        .with_columns(
+            mention_id=stable_id("article_id", "start", "end", prefix="mention"),
+            country_code="iso3", role_code=pl.lit(None, pl.Utf8), actor_code="iso3",
+            demonym=pl.lit(False), metonym=pl.lit(False), method=pl.lit("gazetteer"),
+        )
         .sort(ART, "start", "end")
         .select(MENTION_COLUMNS)
     )
