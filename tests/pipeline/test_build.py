@@ -56,14 +56,17 @@ def test_demo_build_is_valid_and_complete(demo):
     assert {"en", "de", "fr", "es"} <= set(t["articles"]["language"].drop_nulls())
 
 
-def test_demo_articles_in_german_french_and_spanish_are_kept_without_entities_or_events(demo):
+def test_demo_articles_in_german_french_and_spanish_get_countries_only(demo):
     t = _tables(demo)
     others = t["articles"].filter(pl.col("language").is_in(["de", "fr", "es"]))
     assert set(others["language"]) == {"de", "fr", "es"}
-    assert t["mentions"].join(others, on="article_id", how="semi").height == 0
+    found = t["mentions"].join(others.select("article_id", "language"), on="article_id", how="inner")
+    assert set(found["language"]) == {"de", "fr", "es"}
+    entities = pl.read_parquet(demo / "entities.parquet").join(found.select("entity_id"), on="entity_id", how="semi")
+    assert set(entities["kind"]) == {"country"}
     assert t["events"].join(others, on="article_id", how="semi").height == 0
     card = (demo / "README.md").read_text(encoding="utf-8")
-    assert f"{others.height} articles in " in card and "kept without entities or events" in card
+    assert f"Countries only, by their CLDR names, for {others.height} articles in " in card
 
 
 def test_demo_bad_inputs_become_rejects_with_reasons(demo):

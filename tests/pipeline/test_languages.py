@@ -1,4 +1,5 @@
-"""Entities and events only for the languages their rules are written in; other articles kept, and said so."""
+"""Entities and events only for the languages their rules are written in, countries alone in the
+languages CLDR names them in; other articles kept, and said so."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ GERMAN = (
     "Die Regierung will den Gemeinden im kommenden Jahr weitere Millionen Euro für Schulen und "
     "Krankenhäuser geben. Der Finanzminister sagte am Dienstag, die Mittel seien gesichert. "
     "Die Opposition kritisierte den Plan als zu spät und forderte eine Debatte im Parlament. "
-    "Auch China wurde in der Sitzung erwähnt, weil die Regierung dort Aufträge vergeben will.\n"
+    "Auch China und die Türkei wurden in der Sitzung erwähnt, weil die Regierung dort Aufträge vergeben will.\n"
 )
 
 
@@ -58,12 +59,20 @@ def test_entities_and_events_are_english_only():
     assert ENTITY_LANGUAGES == ("en",) and EVENT_LANGUAGES == ("en",)
 
 
-def test_a_german_article_is_kept_without_mentions_or_events(built, summary):
+def test_a_german_article_is_kept_with_its_countries_only(built, summary):
     t = _tables(built[1])
     german = t["articles"].filter(pl.col("language") == "de")
     assert german.height == 1 and "Millionen Euro" in german["text"].item()
-    assert t["mentions"].join(german, on="article_id", how="semi").height == 0
+    found = t["mentions"].join(german, on="article_id", how="semi").sort("start")
+    # Countries by their German names; no person from "Die Regierung" or "Millionen Euro".
+    assert found["surface"].to_list() == ["China", "Türkei"] and found["country_code"].to_list() == ["CHN", "TUR"]
     assert t["events"].join(german, on="article_id", how="semi").height == 0
+
+
+def test_a_country_is_one_entity_whatever_the_language(built, summary):
+    entities = pl.read_parquet(built[1] / "entities.parquet")
+    turkey = entities.filter((pl.col("kind") == "country") & (pl.col("country_code") == "TUR")).to_dicts()
+    assert len(turkey) == 1 and {"Turkey", "Türkei"} <= set(turkey[0]["aliases"]) and turkey[0]["n_articles"] == 2
 
 
 def test_an_english_article_still_gets_entities_and_events(built, summary):
@@ -79,12 +88,14 @@ def test_the_summary_gives_per_language_figures(built, summary):
     t = _tables(built[1])
     rows = {r["language"]: r for r in data["languages"]}
     assert rows["de"] == {
-        "language": "de", "articles": 1, "entities": False, "mentions": None, "events_coded": False, "events": None
+        "language": "de", "articles": 1, "entities": True, "countries_only": True, "mentions": 2,
+        "events_coded": False, "events": None,
     }
     assert rows["en"]["entities"] and rows["en"]["events_coded"]
-    assert rows["en"]["mentions"] == t["mentions"].height and rows["en"]["events"] == t["events"].height
+    assert rows["en"]["mentions"] == t["mentions"].height - rows["de"]["mentions"]
+    assert rows["en"]["events"] == t["events"].height
     said = " ".join(human.split())  # rich wraps lines to the terminal
-    assert "extracted for English only" in said and "1 article in de was kept without entities or events" in said
+    assert "extracted for English only" in said and "Countries only, by their CLDR names, for 1 article in de" in said
 
 
 def test_the_card_gives_per_language_figures(built, summary):
@@ -92,5 +103,5 @@ def test_the_card_gives_per_language_figures(built, summary):
     t = _tables(built[1])
     assert "### Languages" in card
     assert "Entities and events are extracted for English only" in card
-    assert "| de | 1 | no |  | no |  |" in card
-    assert f"| en | 1 | yes | {t['mentions'].height} | yes | {t['events'].height} |" in card
+    assert "| de | 1 | countries only | 2 | no |  |" in card
+    assert f"| en | 1 | yes | {t['mentions'].height - 2} | yes | {t['events'].height} |" in card

@@ -139,10 +139,15 @@ def _process_shard(files: Sequence[read.InputFile], recipe: Recipe) -> dict[str,
     ).drop("declared_language")
     frags = segment.fragments(blocks.lazy(), documents.lazy()).collect()
     dictionaries, patterns = _extensions(recipe.actors, recipe.agents, recipe.patterns)
-    # Articles in a language the rules are not written for are kept, with no entities or events:
-    # English rules read German capitals as names ("Die Regierung" is no person).
+    # Articles in a language the rules are not written for are kept with their countries only (their
+    # CLDR names), no other entities and no events: English rules read German capitals as names ("Die
+    # Regierung" is no person).
     ent_arts, ent_sents = _in_languages(arts, sents, ENTITY_LANGUAGES)
-    ments = entities.mentions(ent_arts, ent_sents, dictionaries=dictionaries).collect()
+    other = arts.filter(~language.language_in(ENTITY_LANGUAGES))
+    ments = pl.concat([
+        entities.mentions(ent_arts, ent_sents, dictionaries=dictionaries),
+        entities.country_mentions(other.lazy(), sents.lazy(), other["language"].unique().sort().to_list()),
+    ]).collect()
     evt_arts, evt_sents = _in_languages(arts, sents, EVENT_LANGUAGES)
     evts = (
         events.events(
