@@ -391,3 +391,20 @@ def test_protesters_storming_a_building_riot_and_a_conjunction_after_a_collectiv
 def test_a_warning_of_the_warners_own_action_is_a_threat_but_a_prediction_is_not():
     assert codes_of(run(["Russia warned Moldova it would seize the region."])) == [("RUS", "MDA", "130")]
     assert run(["Dutch officials warned that it could take a while."]).height == 0
+
+
+def test_an_apposition_between_subject_and_verb_names_no_actor_and_no_act():
+    assert codes_of(run(["Pakistan, a key ally of the United States, has refused to deploy peacekeepers in Iraq."])) == [
+        ("PAK", "IRQPKO", "1245"),
+    ]
+    # An act inside the apposition describes the subject; the sentence reports what the subject did.
+    assert codes_of(run(["Chile, the country that attacked Peru last year, has condemned Bolivia."])) == [
+        ("CHL", "BOL", "111"),
+    ]
+    # A list is no apposition: every member acts.
+    assert codes_of(run(["Chile, the United States and Peru have imposed sanctions on Bolivia."])) == [
+        ("CHL", "BOL", "163"), ("PER", "BOL", "163"), ("USA", "BOL", "163"),
+    ]
+    # The event's text is the sentence as written.
+    found = run(["Chile, a neighbour of Peru, has condemned Bolivia."])
+    assert found["text"].to_list() == ["Chile, a neighbour of Peru, has condemned Bolivia."]

@@ -19,6 +19,10 @@ Rules (whole-column expressions; the events stage applies them, `toolkit.events.
   verbal one, coded 111 (criticize or denounce: "attacked the proposal", "an editorial attacking the
   tax plan"), and a raid, clash, bombardment or fight is not an event ("raided the biscuit tin",
   "bombarded with complaints");
+- an apposition between a subject and its verb describes the subject and reports no act: in
+  "Ruritania, a key ally of Syldavia, has refused", Ruritania refused and Syldavia is no actor. It is
+  read as a phrase led by "a", "an", "the" or "another", closed by a comma and followed by a verb
+  (an auxiliary, a modal, a speech verb or a form in -ed); a phrase with "and" or "or" is a list;
 - a meeting, visit or hosting (04x, except pairs and talks "between") needs a target: "Ruritania went
   to the polls", "Freedonia has met its targets", "Strelsau hosted the festival" name no one visited
   or met; so does material cooperation (06x): "Ruritania's investment in roads" or "trade figures"
@@ -173,6 +177,32 @@ def background(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr) -> pl.Expr:
     """
     lo = (v_start - s_begin - 80).clip(lower_bound=0)
     return s_text.str.slice(lo, v_start - s_begin - lo).str.contains(_BACKGROUND).fill_null(False)
+
+
+_APPOSITION = (
+    r"^(.*?\w)(,\s+(?:a|an|the|another)\s+[^,;:!?()\"“”]{2,90}?,)\s+"
+    r"(?:has|have|had|is|are|was|were|will|would|could|can|may|might|should|must|did|does|do|said|says"
+    r"|told|\p{Ll}+ed)\b"
+)
+
+
+def apposition(s_text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(start, length) in the sentence of its first apposition between a subject and its verb (see the
+    module docstring), null when there is none."""
+    found = s_text.str.extract_groups(_APPOSITION)
+    phrase = found.struct.field("2")
+    ok = phrase.is_not_null() & ~phrase.str.contains(r"\s(?:and|or|nor)\s")
+    return (
+        pl.when(ok).then(found.struct.field("1").str.len_chars()),
+        pl.when(ok).then(phrase.str.len_chars()),
+    )
+
+
+def blank(s_text: pl.Expr, at: pl.Expr, length: pl.Expr) -> pl.Expr:
+    """`s_text` with `length` characters from `at` made spaces (unchanged where `at` is null): offsets hold."""
+    return pl.when(at.is_not_null()).then(
+        pl.concat_str(s_text.str.slice(0, at), pl.lit("").str.pad_end(length), s_text.str.slice(at + length))
+    ).otherwise(s_text)
 
 
 def commercial(code: pl.Expr) -> pl.Expr:

@@ -191,7 +191,22 @@ def events(
     mentioned = _now(pl.concat([with_groups, said]))
     # `_sid` numbers the sentences: one integer key is much cheaper to join and window on than two.
     sent = _now(_sentence_frame(articles_lf, sentences_lf, mentioned).sort("article_id", "sentence").with_row_index("_sid"))
-    ments = _now(mentioned.join(sent.select("article_id", "sentence", "_sid"), on=["article_id", "sentence"]))
+    # An apposition describes its subject and reports no act: its words are blanked for the patterns and
+    # the clause rules, and the actors named inside it take no part (`toolkit.events.clauses`).
+    at, length = clauses.apposition(pl.col("s_text"))
+    sent = _now(
+        sent.with_columns(_ap_at=at, _ap_len=length)
+        .with_columns(s_full=pl.col("s_text"), s_text=clauses.blank(pl.col("s_text"), pl.col("_ap_at"), pl.col("_ap_len")),
+                      _ap_start=pl.col("start") + pl.col("_ap_at"))
+        .with_columns(_ap_end=pl.col("_ap_start") + pl.col("_ap_len"))
+        .drop("_ap_at", "_ap_len")
+    )
+    ments = _now(
+        mentioned.join(sent.select("article_id", "sentence", "_sid", "_ap_start", "_ap_end"), on=["article_id", "sentence"])
+        .filter(~((pl.col("start") >= pl.col("_ap_start")) & (pl.col("end") <= pl.col("_ap_end"))).fill_null(False))
+        .drop("_ap_start", "_ap_end")
+    )
+    sent = sent.drop("_ap_start", "_ap_end")
     found = _now(
         pattern_matches(sent, table)
         .join(table.lazy().select("verb", "cameo_code", "roles",
@@ -269,7 +284,7 @@ def events(
         .join(modality.attributions(sent, ments), on=["article_id", "sentence"], how="left")
         .join(_locations(sent, ments), on=["article_id", "sentence"], how="left")
         .with_columns(
-            text=pl.col("s_text"),
+            text=pl.col("s_full"),
             trigger_start=pl.col("v_start"),
             trigger_end=pl.col("v_end"),
             # Codes as well as ids: collective actors have no entity id.
