@@ -4,7 +4,9 @@
     res = toolkit.annotate(pl.DataFrame({"id": [1, 2], "text": ["…", "…"]}))
     res.entities, res.mentions, res.events
 
-Each row is one article, taken as it is: no cleaning, no segmentation into articles and fact boxes.
+Each row is one article, taken as it is: no cleaning, no segmentation into articles and fact boxes,
+and no language detection: the rules are English (`toolkit.entities.LANGUAGES`), so texts in other
+languages give junk and should be left out first, as `toolkit build` does.
 Offsets in `mentions` and `events` index the caller's text. Rows whose text is null are skipped (they
 have nothing to annotate and appear in no output); a missing column, a null or duplicate id, or a
 text column that is not a string column raises `AnnotateInputError`.
