@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from toolkit.evaluate.text import CONVERTERS, dump_documents, evaluate_dumps, word_prf
+from toolkit.evaluate.text import CONVERTERS, dump_documents, evaluate_dumps, evaluate_pages, gold_body, word_prf
 from toolkit.io.read import DOCUMENTS_SCHEMA
 
 # Mean word F1 per converter reached by the segmenter, minus a small margin. jusText has already
@@ -51,3 +53,25 @@ def test_segmenter_keeps_article_text_of_whole_page_dumps(shared):
     scores = dict(zip(table["converter"], table["f1"], strict=True))
     for converter, floor in F1_FLOOR.items():
         assert scores[converter] >= floor, (converter, scores[converter])
+
+
+HELD_OUT = Path(__file__).resolve().parents[1] / "text" / "heldout"
+
+
+def test_gold_body_is_the_article_body_without_figures_asides_tables_and_ads():
+    html = (
+        '<html><body><nav>Home News</nav><div itemprop="articleBody"><p>First paragraph.</p>'
+        "<figure><figcaption>A caption</figcaption></figure><aside>Read more: elsewhere</aside>"
+        '<div class="ad-slot">Advertisement</div><table><tr><td>1</td></tr></table>'
+        "<p>Second <b>paragraph</b>.</p></div><footer>© 2024</footer></body></html>"
+    )
+    assert gold_body(html).split() == ["First", "paragraph.", "Second", "paragraph", "."]
+    assert gold_body("<html><body><p>no marked body</p></body></html>") == ""
+
+
+def test_held_out_pages_are_scored_with_every_installed_converter():
+    pytest.importorskip("justext")
+    table = evaluate_pages(HELD_OUT)
+    assert "justext" in table["converter"].to_list()
+    assert (table["pages"] == len(list(HELD_OUT.glob("*.html")))).all()
+    assert (table["f1"] > 0.5).all()

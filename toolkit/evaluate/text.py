@@ -5,6 +5,11 @@
 included; `ground-truth.json` holds the human article body of each page. Each dump runs through the
 toolkit's real path (documents -> clean -> blocks -> articles) and the body text of its articles
 (titles left out: the gold `articleBody` has none) is scored against the gold body word by word.
+
+`--pages DIR` runs the same measure on HTML pages that no rule was tuned on: each `*.html` page is
+flattened with whichever of the five converters are installed (they are not dependencies of the
+toolkit), and its gold body is the text of its `itemprop="articleBody"` element without the figures,
+asides, tables and ad slots inside it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Callable
 
 import polars as pl
 
@@ -100,11 +106,96 @@ def evaluate_dumps(shared: Path) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
+_NOT_BODY = "figure|aside|table|script|style|form"
+
+
+def gold_body(html: str) -> str:
+    """The text of a page's `itemprop="articleBody"` element, less its figures, asides, tables and ads."""
+    import lxml.html
+
+    root = lxml.html.fromstring(html)
+    body = root.xpath('//*[@itemprop="articleBody"]')
+    if not body:
+        return ""
+    for node in body[0].xpath(".//*"):
+        is_ad = "ad" in (node.get("class") or "").replace("-", " ").split()
+        if (node.tag in _NOT_BODY.split("|") or is_ad) and node.getparent() is not None:
+            node.drop_tree()
+    return "\n".join(t.strip() for t in body[0].itertext() if t.strip())
+
+
+def _converters() -> dict[str, Callable[[str, str], str]]:
+    """The whole-page converters that are installed, as `(html, language) -> text` the way the
+    benchmark's dumps were made (BeautifulSoup and jusText output on one line)."""
+    found: dict[str, Callable[[str, str], str]] = {}
+    try:
+        import html_text
+
+        found["html-text"] = lambda html, lang: html_text.extract_text(html)
+    except ImportError:
+        pass
+    try:
+        import inscriptis
+
+        found["inscriptis"] = lambda html, lang: inscriptis.get_text(html)
+    except ImportError:
+        pass
+    try:
+        from bs4 import BeautifulSoup
+
+        found["beautifulsoup"] = lambda html, lang: " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+    except ImportError:
+        pass
+    try:
+        import html2text
+
+        found["html2text"] = lambda html, lang: html2text.html2text(html)
+    except ImportError:
+        pass
+    try:
+        import justext
+
+        def _justext(html: str, lang: str) -> str:
+            stoplist = justext.get_stoplist({"de": "German", "fr": "French", "es": "Spanish"}.get(lang, "English"))
+            paragraphs = justext.justext(html.encode("utf-8"), stoplist)
+            return " ".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+        found["justext"] = _justext
+    except ImportError:
+        pass
+    return found
+
+
+def evaluate_pages(folder: Path) -> pl.DataFrame:
+    """Per installed converter: the word precision/recall/F1 of the article text kept from the
+    flattened `*.html` pages of `folder`, against the gold body of each page."""
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.html"))}
+    truth = {k: gold_body(html) for k, html in pages.items()}
+    langs = {k: (re.search(r'<html[^>]*\blang="([a-z]{2})', html) or [None, "en"])[1] for k, html in pages.items()}
+    rows = []
+    for converter, flatten in _converters().items():
+        texts = {k: flatten(html, langs[k]) for k, html in pages.items()}
+        predicted, seconds = predicted_bodies(dump_documents(texts, converter))
+        scores = [word_prf(predicted[k], truth[k]) for k in sorted(texts)]
+        rows.append({
+            "converter": converter, "pages": len(scores),
+            "precision": sum(s[0] for s in scores) / len(scores),
+            "recall": sum(s[1] for s in scores) / len(scores),
+            "f1": sum(s[2] for s in scores) / len(scores),
+            "pages_per_s": len(scores) / seconds if seconds else float("inf"),
+        })  # fmt: skip
+    return pl.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the per-converter table; the shared folder is the first argument (default ../shared)."""
+    """Print the per-converter table; the shared folder is the first argument (default ../shared),
+    or `--pages DIR` for a folder of HTML pages."""
     argv = sys.argv[1:] if argv is None else argv
-    shared = Path(argv[0]) if argv else Path(__file__).resolve().parents[3] / "shared"
-    table = evaluate_dumps(shared)
+    if argv[:1] == ["--pages"] and len(argv) == 2:
+        table = evaluate_pages(Path(argv[1]))
+    else:
+        shared = Path(argv[0]) if argv else Path(__file__).resolve().parents[3] / "shared"
+        table = evaluate_dumps(shared)
     with pl.Config(tbl_rows=-1, float_precision=3, tbl_hide_dataframe_shape=True):
         print(table)
     return 0
