@@ -408,3 +408,11 @@ def test_an_apposition_between_subject_and_verb_names_no_actor_and_no_act():
     # The event's text is the sentence as written.
     found = run(["Chile, a neighbour of Peru, has condemned Bolivia."])
     assert found["text"].to_list() == ["Chile, a neighbour of Peru, has condemned Bolivia."]
+
+
+def test_saying_that_another_party_must_act_is_a_demand_of_that_party():
+    assert codes_of(run(["Germany says Greece must cut spending.", "Chile insisted that Peru must return the boats."])) == [
+        ("CHL", "PER", "100"), ("DEU", "GRC", "100"),
+    ]
+    # With no party before "must" it is a view, not a demand.
+    assert run(["Germany said that reforms must continue."]).height == 0

@@ -247,6 +247,8 @@ def events(
         coded.with_columns(cameo_code=clauses.recode_force(trigger, violent))
         .drop_nulls("cameo_code")
         .filter(~clauses.lacks_needed_target())
+        # "X said that Y must …" is a demand of Y: without a Y it is only a view ("reforms must continue").
+        .filter(~(trigger.str.contains(r"(?i)\smust$") & pl.col("target_id").is_null() & pl.col("target_code").is_null()))
         # An act named as the occasion of another ("protests over the killing of X") was reported before.
         .filter(~clauses.background(pl.col("s_text"), pl.col("start"), pl.col("v_start")))
         # A firm acting alone or on another firm (deals, loans, offers, refusals) is commerce, which
