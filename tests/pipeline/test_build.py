@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
@@ -67,6 +68,25 @@ def test_demo_articles_in_german_french_and_spanish_get_countries_only(demo):
     assert t["events"].join(others, on="article_id", how="semi").height == 0
     card = (demo / "README.md").read_text(encoding="utf-8")
     assert f"Countries only, by their CLDR names, for {others.height} articles in " in card
+
+
+def test_demo_csv_and_zip_inputs_reach_the_articles_with_their_dates_and_section(demo):
+    t = _tables(demo)
+    arts = t["articles"].join(t["documents"].select("doc_id", "source", "format"), on="doc_id")
+    csv_rows = arts.filter(pl.col("format") == "csv").sort("source")
+    # The recipe's date format and zone: 14.03.2024 11:30 in Berlin is 10:30 UTC.
+    assert csv_rows["published_at"][0] == datetime(2024, 3, 14, 10, 30, tzinfo=timezone.utc)
+    assert csv_rows["section"].to_list() == ["africa", "asia", "americas"]
+    assert "\n\n" in csv_rows["text"][0]  # the quoted two-paragraph field
+    members = arts.filter(pl.col("source").str.starts_with("raw/e_archive.zip/"))["source"].to_list()
+    assert sorted(members) == ["raw/e_archive.zip/briefs/e001_morocco_spain_fishing.txt",
+                               "raw/e_archive.zip/briefs/e002_wire.jsonl#L1"]  # fmt: skip
+    skipped = json.loads((demo / "manifest.json").read_text())["skipped_inputs"]
+    assert {"path": "raw/e_archive.zip/README.txt", "reason": "excluded"} in skipped
+    assert "malformed_csv" in set(t["rejects"]["reason"])
+    # The archive is one input of the manifest, however many members it gives.
+    sources = [e["source"] for e in json.loads((demo / "manifest.json").read_text())["inputs"]]
+    assert sources.count("raw/e_archive.zip") == 1
 
 
 def test_demo_bad_inputs_become_rejects_with_reasons(demo):
