@@ -369,6 +369,9 @@ def test_an_act_named_as_the_occasion_of_another_is_no_new_event():
     # A verb after the preposition is an act of its own.
     assert codes_of(run(["Chilean troops fled the town after killing two Peruvian soldiers."])) == [
         ("CHLMIL", "PERMIL", "190")]
+    # An act remembered, by its victims or its anniversary, was reported when it happened.
+    assert run(["Chile marked the anniversary of the invasion of Peru.",
+                "The fund helps victims of the bombing of Lima by Chilean jets."]).height == 0
 
 
 def test_commerce_between_firms_is_no_event_but_a_firm_acting_on_a_state_is():

@@ -103,7 +103,9 @@ _ARMED_ACTOR = r"(?:MIL|COP|REB|INS|UAF|SEP|SPY)"
 # right before a trigger: the trigger names an earlier event (see `background`).
 _BACKGROUND = (
     r"(?i)\b(?:following|after|since|during|amid|amidst|in\s+the\s+wake\s+of|in\s+response\s+to"
-    r"|in\s+retaliation\s+for|because\s+of|due\s+to|despite|over)\s+"
+    r"|in\s+retaliation\s+for|because\s+of|due\s+to|despite|over"
+    # The people and days an earlier act is remembered by: "victims of the bombing", "anniversary of the".
+    r"|(?:victims|survivors|families|relatives|anniversary|memory|memorial|commemoration)\s+(?:to|of))\s+"
     r"(?:the|a|an|its|their|his|her|this|that|these|those|last\s+\w+['’]s|\d[\d,]*)\s+(?:[\w'’-]+\s+){0,2}$"
 )
 # CAMEO's investigations (09x) are of another actor's conduct (crime, corruption, abuses, military
