@@ -350,3 +350,32 @@ def test_a_paragraph_of_several_sentences_is_article_text_however_it_ends_or_is_
     body = " ".join(text for kind, text in kinds if kind == "article")
     for kept in ["She finished well clear", "The Olympic silver medallist from", "She trained hard", "The next meeting"]:
         assert kept in body
+
+
+def test_a_comments_button_in_a_share_bar_does_not_end_the_article():
+    bar = ["Twitter", "Comments", "Print", "Email"]
+    text = "\n".join([_PROSE[0], *bar, *_PROSE[1:6]])
+    out = _segment(documents_frame([text]))
+    assert out["articles"]["text"].to_list() == ["\n\n".join(_PROSE[:6])]
+
+
+def test_a_comment_signed_over_its_posting_time_ends_the_article_and_a_quote_lead_does_not():
+    signed = "\n".join([*_PROSE[:4], "Jane D. says:", "March 4, 2024 at 9:40 am", "Thanks for writing this up, it is a fine report."])
+    assert _segment(documents_frame([signed]))["articles"]["text"].to_list() == ["\n\n".join(_PROSE[:4])]
+    quoted = "\n".join([*_PROSE[:2], "The minister says:", *_PROSE[2:4]])
+    assert _kinds(quoted)[2] == ("article", "The minister says:")
+
+
+def test_tag_lists_and_links_to_neighbouring_posts_are_navigation():
+    text = "\n".join([*_PROSE[:3], "Tags: Elections, Budget, Parliament", *_PROSE[3:5], "Next post: A story about a bridge"])
+    kinds = dict((t, k) for k, t in _kinds(text))
+    assert kinds["Tags: Elections, Budget, Parliament"] == "navigation"
+    assert kinds["Next post: A story about a bridge"] == "navigation"
+
+
+def test_the_sentences_of_a_one_line_page_are_never_a_hard_wrapped_paragraph():
+    # Teaser headlines run on without full stops, lower-case enough not to read as a menu.
+    menu = "Latest news council approves a budget for the new year ahead and the roads plan is delayed again " * 6
+    page = menu + " ".join(_PROSE[:6])
+    kinds = _kinds(page)
+    assert not any(k == "article" and t.startswith("Latest news") for k, t in kinds)

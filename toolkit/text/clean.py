@@ -157,6 +157,13 @@ _BYLINE = r"(?i)^(?:by|von|par|por)\s|\b(?:updated|published)\b|\d{1,2}:\d{2}"
 _URL_ESCAPE = r"%[0-9A-Fa-f]{2}"
 # Two-letter codes with spaces or separators between them ("ua en ru", "EN | FR"; not "EXPATS").
 _NAVIGATION = r"(?i)^[a-z]{2}(?:\s*[|/·•,]\s*[a-z]{2}|\s+[a-z]{2})+$|^(?:[^|]{1,30}\|){2,}[^|]{1,30}$"
+# Blog and news conventions around a post: its tag and category lists, and links to the posts
+# before and after it.
+_POST_LINKS = (
+    r"^(?:Tags?|TAGS?|Topics|TOPICS|Tagged(?: [Ww]ith)?|Filed [Uu]nder|FILED UNDER|Posted [Ii]n|Categor(?:y|ies)|CATEGOR(?:Y|IES)"
+    r"|Keywords|KEYWORDS|Schlagworte|Themen|Etiquetas|Temas|Mots-clés)\b\s*:?\s*\S"
+    r"|(?i:^\W*(?:previous|next|older|newer) (?:post|article|story|entry)\b)"
+)
 _CAPTION_MARK = r"(?i)\((?:photo|image|picture|video)s?\b|\bgetty images\b|©|\b(?:AFP|EPA|AP|Reuters)\s*(?:/|photo)"
 _CAPTION = (
     r"(?i)^\(?(?:photo|photograph|image|picture|video|illustration|credit)s?\s*(?::|/|by\b)"
@@ -174,6 +181,8 @@ _BOILERPLATE = (
     r"(?i)^(?:©|\(c\)|copyright\b|share (?:this|on|via)\b|share$|follow us\b|sign up\b|subscribe\b"
     r"|advertisement$|sponsored\b)|\ball rights reserved\b|\b(?:we use|accept(?: all)?) cookies\b"
     r"|\bcookie (?:policy|settings)\b|\bsubscribe to (?:our|the) newsletter\b"
+    # Newsletter boxes: "Get the best stories delivered to your inbox".
+    r"|\b(?:to|in|into) your inbox\b|^(?:sign up|subscribe) (?:for|to) (?:our|the)\b|^continue reading\b"
 )
 _BOILERPLATE_MORE = (
     r"(?i)^click to (?:share|email|print|open)\b|\(opens in (?:a )?new window\)|^back to top$|^permalink\b"
@@ -198,11 +207,16 @@ _COMMENTS = (
     r"|(?:leave|post|add|write) a (?:comment|reply)|(?:join|show|view|load|read) (?:the |all )?(?:discussion|comments)"
     r"|top rated comments|\d+ comments?\b)"
 )
-# Reader comments inside a page dumped as one line: "34 responses to", "jane says: May 3, 2019 at".
+# Reader comments inside a page dumped as one line: "34 responses to", "jane says: May 3, 2019 at",
+# "Jane on May 3, 2019 at 6:12 pm said:" (comment signatures of blog engines).
 _COMMENTS_INLINE = (
     r"(?i)\b\d+ (?:responses?|comments?|replies) (?:to|on)\b|\bsays:\s+\S+ \d{1,2},? \d{4}\b"
+    r"|\bon \S+ \d{1,2},? \d{4},? at \d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)? said:"
     r"|\bleave a (?:comment|reply)\b|\bcomments? feed\b"
 )
+# A comment's signature on lines of its own: "Jane D. says:", then the date and time it was posted.
+COMMENT_AUTHOR = r"^\S+(?:\s+\S+){0,3}\s+says:$"
+COMMENT_TIME = r"(?i)^\S+ \d{1,2},? \d{4},? (?:at )?\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?$"
 _BOILERPLATE_INLINE = r"(?i)\bclick to (?:share|email|print)\b|\(opens in (?:a )?new window\)"
 # polars keeps 32 compiled regexes per thread, so a shard compiles each pattern again: a counted
 # repeat of a Unicode class compiles to a large automaton (~8 ms for `\p{Lu}[...]{0,40}:`), hence
@@ -352,7 +366,8 @@ def line_features(lines: pl.LazyFrame) -> pl.LazyFrame:
         share=(_flag(f"^{_SHARE_RUN}$") & _flag(_SHARE_NETWORK)) | _flag(_SHARE_LINE),
         button=_flag(_SHARE_BUTTON_LINE),
     ).with_columns(
-        nav=_flag(_NAVIGATION) & ~pl.col("share"),  # "Facebook | Twitter | Email" is a share bar, not a menu
+        # "Facebook | Twitter | Email" is a share bar, not a menu.
+        nav=(_flag(_NAVIGATION) & ~pl.col("share")) | (_flag(_POST_LINKS) & short),
         caption=_flag(_CAPTION) | (_flag(_CREDIT) & ~pl.col("ends") & (words <= 15)),
         promo=_flag(_PROMO) | pl.col("related"),
         credit=_flag(_CREDIT_LINE) & (words <= _CREDIT_MAX_WORDS),

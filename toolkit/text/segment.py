@@ -35,7 +35,7 @@ from __future__ import annotations
 import polars as pl
 
 from toolkit.regex import fast_regex
-from toolkit.text.clean import decode_factbox, has_caption_mark, line_features, with_furniture
+from toolkit.text.clean import COMMENT_AUTHOR, COMMENT_TIME, decode_factbox, has_caption_mark, line_features, with_furniture
 from toolkit.contract.ids import sha256_expr, stable_id
 from toolkit.text.sentences import sentence_pieces, sentences, with_sentence_counts
 from toolkit.contract.spans import slice_spans
@@ -219,10 +219,13 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
     prev = _prev(s)
     lines = line_features(lines)
     # "Comments" between share buttons ("Twitter", "Comments", "Print") is one of them, not the
-    # header of a comments section: it stays boilerplate and stops nothing.
+    # header of a comments section: it stays boilerplate and stops nothing. "Jane says:" over the
+    # time of posting signs a reader comment (a quote leads on to words, not a date).
+    signature = s.str.contains(COMMENT_AUTHOR) & _next(s.str.contains(COMMENT_TIME)).fill_null(False)
     lines = lines.with_columns(
-        comments=pl.col("comments")
-        & ~(pl.col("button") & (_prev(pl.col("button")) | _next(pl.col("button"))).fill_null(False))
+        comments=(pl.col("comments")
+                  & ~(pl.col("button") & (_prev(pl.col("button")) | _next(pl.col("button"))).fill_null(False)))
+        | signature
     ).with_columns(
         cut=pl.when(
             s.str.starts_with(pl.concat_str(prev, pl.lit(" ")))
