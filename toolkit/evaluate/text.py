@@ -94,16 +94,21 @@ def evaluate_dumps(shared: Path) -> pl.DataFrame:
     for converter in CONVERTERS:
         output = json.loads((corpus / "fulltext_dumps" / f"{converter}.json").read_text())["output"]
         texts = {k: output[k]["articleBody"] or "" for k in sorted(truth) if k in output}
-        predicted, seconds = predicted_bodies(dump_documents(texts, converter))
-        scores = [word_prf(predicted[k], truth[k]) for k in sorted(texts)]
-        rows.append({
-            "converter": converter, "pages": len(scores),
-            "precision": sum(s[0] for s in scores) / len(scores),
-            "recall": sum(s[1] for s in scores) / len(scores),
-            "f1": sum(s[2] for s in scores) / len(scores),
-            "pages_per_s": len(scores) / seconds if seconds else float("inf"),
-        })  # fmt: skip
+        rows.append(_scored(converter, texts, truth))
     return pl.DataFrame(rows)
+
+
+def _scored(converter: str, texts: dict[str, str], truth: dict[str, str]) -> dict:
+    """One converter's row: pages, mean word precision/recall/F1 of the kept article text, pages/s."""
+    predicted, seconds = predicted_bodies(dump_documents(texts, converter))
+    scores = [word_prf(predicted[k], truth[k]) for k in sorted(texts)]
+    return {
+        "converter": converter, "pages": len(scores),
+        "precision": sum(s[0] for s in scores) / len(scores),
+        "recall": sum(s[1] for s in scores) / len(scores),
+        "f1": sum(s[2] for s in scores) / len(scores),
+        "pages_per_s": len(scores) / seconds if seconds else float("inf"),
+    }  # fmt: skip
 
 
 _NOT_BODY = "figure|aside|table|script|style|form"
@@ -175,15 +180,7 @@ def evaluate_pages(folder: Path) -> pl.DataFrame:
     rows = []
     for converter, flatten in _converters().items():
         texts = {k: flatten(html, langs[k]) for k, html in pages.items()}
-        predicted, seconds = predicted_bodies(dump_documents(texts, converter))
-        scores = [word_prf(predicted[k], truth[k]) for k in sorted(texts)]
-        rows.append({
-            "converter": converter, "pages": len(scores),
-            "precision": sum(s[0] for s in scores) / len(scores),
-            "recall": sum(s[1] for s in scores) / len(scores),
-            "f1": sum(s[2] for s in scores) / len(scores),
-            "pages_per_s": len(scores) / seconds if seconds else float("inf"),
-        })  # fmt: skip
+        rows.append(_scored(converter, texts, truth))
     return pl.DataFrame(rows)
 
 
