@@ -419,3 +419,13 @@ def test_saying_that_another_party_must_act_is_a_demand_of_that_party():
     ]
     # With no party before "must" it is a view, not a demand.
     assert run(["Germany said that reforms must continue."]).height == 0
+
+
+def test_word_senses_that_are_no_political_act():
+    # A supporting actor supports no one; being charged with a task is no legal action.
+    assert run(["The Chilean actor won best supporting actor in Lima.",
+                "The Peruvian ministry was charged with overseeing the census."]).height == 0
+    assert codes_of(run(["Peru charged two Chilean men with murdering a diplomat."]))[0][2] == "173"
+    # An attack launched on a thing of a country's, with no weapons or wounds near, is a verbal one.
+    assert codes_of(run(["Chile launched an attack on the cost of Peru's new pension plan."])) == [("CHL", "PER", "111")]
+    assert codes_of(run(["Chile launched an attack on the city of Lima."])) == [("CHL", "PER", "190")]

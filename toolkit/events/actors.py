@@ -495,7 +495,7 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
                                 | pl.col("_src").struct.field("modifier")).then(None)
             .otherwise(pl.col("_src").struct.field("code")),
             target_id=pl.col("_tgt").struct.field("id"), target_code=pl.col("_tgt").struct.field("code"),
-            target_kind=pl.col("_tgt").struct.field("kind"),
+            target_kind=pl.col("_tgt").struct.field("kind"), target_start=pl.col("_tgt").struct.field("start"),
             implied_source=pl.col("_src").struct.field("kind") == IMPLIED_AGENT,
         )
         # An actor acting on itself is a misreading (in a pair every member acts on every other; otherwise

@@ -82,7 +82,10 @@ _RELATIVE_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:that|which|who|whom)\s"
 
 # Triggers that are as often verbal or figurative as they are force: their first word (after a modal).
 _AMBIGUOUS_FORCE = (
-    r"(?i)^(?:(?:will|would|could|to|may|might|shall|not|n't|and|also)\s+)?(?:attack|attacks|attacked|attacking"
+    r"(?i)^(?:(?:will|would|could|to|may|might|shall|not|n't|and|also)\s+)?"
+    # A light verb before the noun: "launched a scathing attack on".
+    r"(?:(?:launch\w*|mount\w*|made|make|makes|making|stag\w+|unleash\w*)\s+(?:an?|the|its|his|her|their|fresh|new)\s+"
+    r"(?:[\w-]+\s+)?)?(?:attack|attacks|attacked|attacking"
     r"|assault|assaults|assaulted|assaulting|offensive|aggression|strike|strikes|raid|raids|raided|stormed|storms"
     r"|clash|clashes|clashed|clashing|bombard|bombarded|bombards|bombarding|fought|fights|fighting)\b"
 )
@@ -205,6 +208,21 @@ def blank(s_text: pl.Expr, at: pl.Expr, length: pl.Expr) -> pl.Expr:
     return pl.when(at.is_not_null()).then(
         pl.concat_str(s_text.str.slice(0, at), pl.lit("").str.pad_end(length), s_text.str.slice(at + length))
     ).otherwise(s_text)
+
+
+# "the cost of", "the handling of": a thing of the target's that is not a place in it.
+_THING_OF = r"(?i)\b\p{L}+\s+of\s+(?:the\s+)?$"
+_PLACE_OF = (
+    r"(?i)\b(?:city|town|village|capital|province|region|port|district|outskirts|suburbs?|centre|center|parts?"
+    r"|areas?|north|south|east|west|heart|borders?|coast|territory|streets?)\s+of\s+(?:the\s+)?$"
+)
+
+
+def owned_by_target(gap: pl.Expr) -> pl.Expr:
+    """True when the words between an attack word and a country or place target make the attack one on
+    a thing of the target's, not on a place ("an attack on the cost of Ruritania's asylum system"):
+    such a target is no scene of force."""
+    return gap.str.contains(_THING_OF) & ~gap.str.contains(_PLACE_OF)
 
 
 def commercial(code: pl.Expr) -> pl.Expr:

@@ -240,7 +240,8 @@ def events(
     trigger = actors.between(pl.col("v_start"), pl.col("v_end"))
     violent = (
         clauses.force_context(pl.col("s_text"), pl.col("start"), pl.col("v_start"), pl.col("v_end"))
-        | (pl.col("target_kind").is_in(["country", "place"]) & pl.col("target_id").is_not_null()).fill_null(False)
+        | (pl.col("target_kind").is_in(["country", "place"]) & pl.col("target_id").is_not_null()
+           & ~clauses.owned_by_target(actors.between(pl.col("v_end"), pl.col("target_start")))).fill_null(False)
         | clauses.armed(pl.col("source_code")) | clauses.armed(pl.col("target_code"))
     )
     coded = (
