@@ -143,3 +143,11 @@ def test_an_abbreviation_glued_to_the_next_word_never_ends_a_name_inside_a_word(
     found = toolkit.annotate(pl.DataFrame({"id": ["a"], "text": [text]}), events=False).mentions
     for start, end in found.select("start", "end").iter_rows():
         assert end == len(text) or not text[end].isalnum()
+
+
+def test_a_generic_title_does_not_make_an_opposition_figure_government():
+    # The knowledge base has Charles Kennedy as the UK's opposition (GBR OPP); "leader" is said of both sides.
+    found = run("Liberal Democrat leader Charles Kennedy criticised the plan.").filter(pl.col("name") == "Charles Kennedy")
+    assert found.select("country_code", "role_code").rows() == [("GBR", "OPP")]
+    # A specific title still gives its role to a person the dictionaries do not know.
+    assert people("Foreign Minister Anna Lind spoke.")[0][3] == "GOV"

@@ -350,7 +350,10 @@ def combine(gaz: pl.LazyFrame, names: pl.LazyFrame) -> pl.LazyFrame:
         .join(titles, on=SPAN, how="left", maintain_order="left")
         .with_columns(
             country_code=pl.when(person).then(pl.coalesce("_t_country", "country_code")).otherwise(pl.col("country_code")),
-            role_code=pl.when(person).then(pl.coalesce("_t_role", "role_code")).otherwise(pl.col("role_code")),
+            # A title gives the role, except that the dictionary's opposition (OPP) stands: a title that says
+            # "government" of an opposition figure is a generic one ("Tory leader", "spokesman").
+            role_code=pl.when(person & ~((pl.col("role_code") == "OPP") & (pl.col("_t_role") == "GOV")).fill_null(False))
+            .then(pl.coalesce("_t_role", "role_code")).otherwise(pl.col("role_code")),
         )
         .drop("_t_country", "_t_role")
         .cache()
