@@ -159,6 +159,12 @@ def test_archive_members_are_passed_over_as_folder_files_are_and_damage_is_a_rej
     assert rejects["reason"].to_list() == ["nested_archive", "malformed_archive"]
 
 
+def test_an_empty_archive_is_listed_as_passed_over(tmp_path):
+    zipfile.ZipFile(tmp_path / "none.zip", "w").close()
+    files, skipped = walk_inputs([tmp_path], tmp_path)
+    assert files == [] and skipped == [{"path": "none.zip", "reason": "empty_archive"}]
+
+
 def test_include_and_exclude_patterns_choose_sources_in_folders_and_archives(tmp_path):
     for name in ["2017/a.txt", "2017/README.txt", "2018/b.txt", "notes.md"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

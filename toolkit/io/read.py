@@ -21,9 +21,9 @@ kept, published_at null).
 Inputs that are not read at all are listed by `walk_inputs` with why: hidden files and folders,
 FIFOs, sockets and devices, dangling links, folders the system will not list, links that lead
 outside the input folder (unless the recipe sets `[inputs] allow_outside`), sources the recipe's
-include and exclude patterns leave out (not_included, excluded), and archive members that are links
-or repeat a name (not_a_file, duplicate_member); the build records them in the manifest's
-`skipped_inputs`.
+include and exclude patterns leave out (not_included, excluded), archive members that are links
+or repeat a name (not_a_file, duplicate_member) and archives with no member at all (empty_archive);
+the build records them in the manifest's `skipped_inputs`.
 
 `.gz` and `.zst` files are decompressed first (`a.jsonl.gz` is JSONL); ZIP and tar archives are
 read member by member (`toolkit.io.archives`), each member named "<archive>/<member path>".
@@ -201,7 +201,10 @@ def walk_inputs(
                     continue
                 found.setdefault((p.resolve(), None), InputFile(p, source, _format(p, fmt), problem))
                 continue
-            for f, why in _members(p, source, kind, fmt, include, exclude):
+            members = _members(p, source, kind, fmt, include, exclude)
+            if not members:  # an archive with nothing in it is still an input: say so
+                skipped.append({"path": source, "reason": "empty_archive"})
+            for f, why in members:
                 if why:
                     skipped.append({"path": f.source, "reason": why})
                 else:
