@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import os
 import reprlib
@@ -190,8 +191,6 @@ def _csv(path: Path, table: dict) -> Csv:
         raise RecipeError(f"{path}: [inputs.csv] delimiter and quote must be one character each (or \"\" to detect "
                           "the delimiter, no quoting)")  # fmt: skip
     if options.encoding:
-        import codecs
-
         try:
             codecs.lookup(options.encoding)
         except LookupError:
@@ -264,7 +263,8 @@ def _check_keys(path: Path, table: dict, schema: dict, where: str = "") -> None:
 
 
 def _suggest(key: str, allowed: Iterable[str], form: str = "{!r}") -> str:
-    """The hint after an unknown name: the closest allowed one, else the sections where the key belongs."""
+    """The hint after an unknown name: the sections where the key belongs (it lost its header), else the
+    closest allowed one."""
     homes = [f"[{section}]" for section, keys in _tables(SCHEMA) if key in keys]
     if homes:  # a key of another table: it most likely lost its header
         return f" (a key of {' and '.join(homes)})"
