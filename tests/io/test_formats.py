@@ -4,6 +4,7 @@ tar archives, include and exclude patterns, dates in other forms and zones, extr
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import tarfile
@@ -157,6 +158,8 @@ def test_archive_members_are_passed_over_as_folder_files_are_and_damage_is_a_rej
     docs, rejects = read_files(files)
     assert _ok_texts(docs) == ["Iran met France."]
     assert rejects["reason"].to_list() == ["nested_archive", "malformed_archive"]
+    # The nested archive is accounted for by the checksum of its bytes.
+    assert docs.filter(pl.col("source") == "a.zip/inner.zip")["sha256"].to_list() == [hashlib.sha256(b"PK").hexdigest()]
 
 
 def test_an_empty_archive_is_listed_as_passed_over(tmp_path):

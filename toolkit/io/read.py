@@ -396,10 +396,10 @@ def _oversized(f: InputFile, why: str) -> dict:
 
 def _file_unit(f: InputFile) -> dict:
     """A unit for a whole file rejected unread: its checksum and size, computed in chunks."""
-    if isinstance(f.data, bytes) or f.member:
-        data = f.data if isinstance(f.data, bytes) else b""
-        entry = {"sha256": sha256_hex(data) if isinstance(f.data, bytes) else None,
-                 "bytes": len(data) if isinstance(f.data, bytes) else f.member_bytes}  # fmt: skip
+    if f.member:  # the member's bytes when its archive gave them, else its declared size
+        data = f.data if isinstance(f.data, bytes) else None
+        entry = {"sha256": None if data is None else sha256_hex(data),
+                 "bytes": f.member_bytes if data is None else len(data)}  # fmt: skip
     else:
         entry = file_entry(f.path)
     return {"source": f.source, "format": f.format, "sha256": entry["sha256"], "n_bytes": entry["bytes"], "encoding": None}
@@ -876,13 +876,12 @@ _PROBLEMS = {
 
 
 def _problem_reject(f: InputFile) -> dict:
-    unit = _file_unit(f) if f.problem != "nested_archive" else {**_file_unit(f), "encoding": None}
-    return _reject(unit, f.problem, f"{f.source}: {_PROBLEMS[f.problem]}", _excerpt(_head(f)[:64]))
+    return _reject(_file_unit(f), f.problem, f"{f.source}: {_PROBLEMS[f.problem]}", _excerpt(_head(f)[:64]))
 
 
 def _member_reject(f: InputFile, why: str, limits: Limits) -> dict:
     """A reject for a member its archive would not give: too large, encrypted or damaged."""
-    unit = {**_file_unit(f), "encoding": None}
+    unit = _file_unit(f)
     if why == "too_large":
         return _reject(unit, "too_large", f"{f.source}: more than [limits] max_file_bytes = {limits.max_file_bytes:,} "
                        "bytes; raise the limit in the recipe's [limits] to read it", "")  # fmt: skip
@@ -894,8 +893,10 @@ def _member_reject(f: InputFile, why: str, limits: Limits) -> dict:
 def _with_members(files: list[InputFile], limit: int) -> list[InputFile]:
     """`files` with the bytes of archive members filled in, each archive read once."""
     wanted: dict[tuple[Path, str], set[str]] = {}
-    for f in files:
-        if f.member and f.problem is None:
+    # A nested archive is read too, so that its reject records the checksum of its bytes.
+    readable = [f.member is not None and f.problem in (None, "nested_archive") for f in files]
+    for f, ok in zip(files, readable):
+        if ok:
             wanted.setdefault((f.path, f.archive or ""), set()).add(f.member)
     if not wanted:
         return files
@@ -909,7 +910,7 @@ def _with_members(files: list[InputFile], limit: int) -> list[InputFile]:
         else:
             missing = "damaged: the member is no longer in the archive"
         got[path] = {n: found.get(n, missing) for n in names}
-    return [replace(f, data=got[f.path][f.member]) if f.member and f.problem is None else f for f in files]
+    return [replace(f, data=got[f.path][f.member]) if ok else f for f, ok in zip(files, readable)]
 
 
 def _extract(units: list[dict]) -> list[dict]:
