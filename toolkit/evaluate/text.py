@@ -14,6 +14,7 @@ asides, tables and ad slots inside it.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sys
@@ -129,46 +130,52 @@ def gold_body(html: str) -> str:
     return "\n".join(t.strip() for t in body[0].itertext() if t.strip())
 
 
+def _html_text(html: str, lang: str) -> str:
+    import html_text
+
+    return html_text.extract_text(html)
+
+
+def _inscriptis(html: str, lang: str) -> str:
+    import inscriptis
+
+    return inscriptis.get_text(html)
+
+
+def _beautifulsoup(html: str, lang: str) -> str:
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(html, "html.parser").get_text().split())
+
+
+def _html2text(html: str, lang: str) -> str:
+    import html2text
+
+    return html2text.html2text(html)
+
+
+def _justext(html: str, lang: str) -> str:
+    import justext
+
+    stoplist = justext.get_stoplist({"de": "German", "fr": "French", "es": "Spanish"}.get(lang, "English"))
+    paragraphs = justext.justext(html.encode("utf-8"), stoplist)
+    return " ".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+# Converter name -> (the module it needs, `(html, language) -> text` the way the benchmark's dumps
+# were made: BeautifulSoup and jusText output on one line).
+_CONVERTERS: dict[str, tuple[str, Callable[[str, str], str]]] = {
+    "html-text": ("html_text", _html_text),
+    "inscriptis": ("inscriptis", _inscriptis),
+    "beautifulsoup": ("bs4", _beautifulsoup),
+    "html2text": ("html2text", _html2text),
+    "justext": ("justext", _justext),
+}
+
+
 def _converters() -> dict[str, Callable[[str, str], str]]:
-    """The whole-page converters that are installed, as `(html, language) -> text` the way the
-    benchmark's dumps were made (BeautifulSoup and jusText output on one line)."""
-    found: dict[str, Callable[[str, str], str]] = {}
-    try:
-        import html_text
-
-        found["html-text"] = lambda html, lang: html_text.extract_text(html)
-    except ImportError:
-        pass
-    try:
-        import inscriptis
-
-        found["inscriptis"] = lambda html, lang: inscriptis.get_text(html)
-    except ImportError:
-        pass
-    try:
-        from bs4 import BeautifulSoup
-
-        found["beautifulsoup"] = lambda html, lang: " ".join(BeautifulSoup(html, "html.parser").get_text().split())
-    except ImportError:
-        pass
-    try:
-        import html2text
-
-        found["html2text"] = lambda html, lang: html2text.html2text(html)
-    except ImportError:
-        pass
-    try:
-        import justext
-
-        def _justext(html: str, lang: str) -> str:
-            stoplist = justext.get_stoplist({"de": "German", "fr": "French", "es": "Spanish"}.get(lang, "English"))
-            paragraphs = justext.justext(html.encode("utf-8"), stoplist)
-            return " ".join(p.text for p in paragraphs if not p.is_boilerplate)
-
-        found["justext"] = _justext
-    except ImportError:
-        pass
-    return found
+    """The whole-page converters that are installed."""
+    return {name: convert for name, (module, convert) in _CONVERTERS.items() if importlib.util.find_spec(module)}
 
 
 def evaluate_pages(folder: Path) -> pl.DataFrame:
