@@ -250,3 +250,17 @@ def test_initials_written_without_stops_find_the_dictionary_actor():
     assert found.select("surface", "name").rows() == [
         ("George HW Bush", "George H. W. Bush"), ("George W Bush", "George W. Bush"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rep. Tomas Varga said the committee would meet.", [("Tomas Varga", "person", "LEG")]),
+        ("The Eastvale Freedom Caucus met.", [("Eastvale Freedom Caucus", "organisation", "LEG")]),
+        ("Westmark Electronics said profits rose.", [("Westmark Electronics", "organisation", "BUS")]),
+        # Named happenings are no one.
+        ("Veterans of the Great War and of the Harbour Cup marched.", []),
+    ],
+)
+def test_titles_group_words_and_happenings_type_a_capitalised_name(text, expected):
+    assert run(text).select("surface", "kind", "actor_code").rows() == expected

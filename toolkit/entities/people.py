@@ -51,7 +51,7 @@ _APPOSITION = r"^,\s+(?:(?i:the|a|an)\s+)?(?:({countries})\s+)?(?:[\p{{L}}.-]+\s
 
 # Capitalised runs that are not people: laws, treaties and plans ("Affordable Care Act", "Minsk
 # Agreement"), regions named by a compass word ("Middle East", "Southeast Asia", "Horn of Africa"),
-# and products named by a model word ("MacBook Pro", "Apple Watch").
+# products named by a model word ("MacBook Pro", "Apple Watch"), and named happenings.
 _NOT_A_NAME = (
     r"\s(?:Act|Bill|Treaty|Accords?|Agreement|Convention|Protocol|Amendment|Resolution|Charter|Directive"
     r"|Doctrine|Declaration|Statute|Code|Initiative|Programme|Program|Plan|Strategy|Reform|Deal)$"
@@ -60,6 +60,8 @@ _NOT_A_NAME = (
     r"\s(?:East|Asia|Africa|Europe|America|Americas|Pacific|Atlantic|Caribbean|Caucasus|Mediterranean|Balkans"
     r"|Sahel|Arctic|Antarctic)$"
     r"|\s(?:Pro|Max|Plus|Mini|Watch|Phone|Pad|TV|Edition|Series|Console|Pixel)$"
+    # Happenings named like people: wars, tournaments, festivals ("Cold War", "World War II", "World Cup").
+    r"|\s(?:War|Wars|Cup|Festival|Games|Olympics|Championships?|Marathon|Grand Prix)$|\sWar\s(?:I|II|One|Two)$"
 )
 
 # A run right after the word for a work ("the film …", "her novel “…”") is the work's title.
