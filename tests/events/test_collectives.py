@@ -117,3 +117,11 @@ def test_a_story_of_one_country_gives_it_to_its_unqualified_actors():
     # At equal length a name wins over the collective noun beside it.
     named = run([story + " The rights group Amnesty International accused Chilean police of torture."])
     assert "NGOAMN" in {source for source, _, _ in codes_of(named)}
+
+
+def test_a_person_or_body_owning_a_collective_gives_its_country_and_the_collective_acts():
+    story = "Chilean President Tomas Varga spoke on Monday. Varga's troops attacked Peru."
+    assert ("190", "CHLMIL", "PER") in dyads([story])
+    assert ("190", "PER", "CHLMIL") in dyads(["Chilean President Tomas Varga spoke. Peru attacked Varga's troops."])
+    # A name before a noun without a possessive owns nothing.
+    assert all(source != "CHLCOP" for _, source, _ in dyads(["Chilean President Tomas Varga spoke. Varga police arrested two men."]))

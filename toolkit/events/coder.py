@@ -176,7 +176,11 @@ def events(
     columns = named.collect_schema().names()
     # Collective actors ("police", "Iraqi troops") and subject pronouns ("he", "they") join the named
     # mentions (`toolkit.events.collectives`, `toolkit.events.pronouns`).
-    with_groups = _now(pl.concat([named, _in_sentences(collectives.mentions(articles_lf, named), sentences_lf, columns)]))
+    groups = _now(collectives.mentions(articles_lf, named))
+    # "Assad's forces shelled …": the forces act, and are acted upon; their owner only says whose they are.
+    owners = groups.select("article_id", end="owner_end").drop_nulls("end")
+    named = named.join(owners, on=["article_id", "end"], how="anti")
+    with_groups = _now(pl.concat([named, _in_sentences(groups, sentences_lf, columns)]))
     said = _now(_in_sentences(pronouns.mentions(articles_lf, with_groups), sentences_lf, columns))
     # A title that stands for a person ("the foreign minister" after "Foreign Minister Tomas Lind") is that
     # person, not the collective its noun would be.

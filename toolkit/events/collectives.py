@@ -2,7 +2,8 @@
 
 News names most of its actors this way, and CAMEO codes them by role (toolkit/data/group_nouns.tsv:
 noun, CAMEO role code) and country. The country is, in order:
-- a country or nation adjective right before the noun ("Iraqi police", "Ruritania's army");
+- a country or nation adjective right before the noun ("Iraqi police", "Ruritania's army"), or a
+  person or body of a known country that owns it ("Varga's government", "the Syldavian Army's troops");
 - a country or place right after "of", "in" or "from" ("police in Strelsau", "the army of Syldavia");
 - for police, courts, parliaments, parties, protesters, students, workers, farmers and criminals
   (`HOME_ROLES`), the story's own country (`home_country`): where a story's unqualified police,
@@ -130,7 +131,8 @@ def with_home_country(ments: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
-    """Collective mentions in the columns of `ments` (which has article_id, sentence, start, end, kind, code …)."""
+    """Collective mentions in the columns of `ments` (which has article_id, sentence, start, end, kind, code …),
+    and `owner_end`: the end of the person or body whose possessive gave the country ("Assad's forces")."""
     table = group_nouns()
     texts = articles_lf.select("article_id", "text")
     hits = (
@@ -157,8 +159,12 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .drop("n_start")
     )
     places = named.filter(pl.col("kind").is_in(["country", "place"]) & pl.col("country_code").is_not_null())
-    before = places.select(
-        "article_id", b_end="end", b_country="country_code", b_adjective=pl.col("demonym").fill_null(False)
+    # A person or body of a known country owns the noun through a possessive ("Zuma's government", "Assad's
+    # forces"); "Putin police" is no phrase.
+    owners = named.filter(pl.col("kind").is_in(["person", "organisation"]) & pl.col("country_code").is_not_null())
+    before = pl.concat([places, owners]).select(
+        "article_id", b_end="end", b_country="country_code", b_adjective=pl.col("demonym").fill_null(False),
+        b_owner=pl.col("kind").is_in(["person", "organisation"]),
     ).sort("article_id", "b_end")
     after = places.select("article_id", a_start="start", a_country="country_code")
     hits = (
@@ -188,23 +194,29 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     # not a verb or a function word ("Chinese government expelled diplomats": the diplomats are not
     # Chinese).
     plain_words = ~gap_before.str.extract_all(r"\p{Ll}[\p{Ll}-]*").list.eval(clauses.function_or_verb(pl.element())).list.any()
+    possessive = gap_before.str.contains("^['’]s")
     country = pl.coalesce(
-        pl.when(pl.col("b_end").is_not_null() & (gap_before.str.contains(_ADJACENT)
-                | (gap_before.str.contains(_MODIFIED) & plain_words
-                   & (pl.col("b_adjective") | gap_before.str.contains("^['’]s"))))
-                ).then(pl.col("b_country")),
+        pl.when(pl.col("b_end").is_not_null() & pl.when(pl.col("b_owner")).then(
+                    possessive & gap_before.str.contains(_MODIFIED) & plain_words
+                ).otherwise(
+                    gap_before.str.contains(_ADJACENT)
+                    | (gap_before.str.contains(_MODIFIED) & plain_words & (pl.col("b_adjective") | possessive))
+                )).then(pl.col("b_country")),
         pl.when(gap_after.str.contains(_OF_IN)).then(pl.col("a_country")),
         # The article's country stands only for actors at home: police, courts, protesters, parties;
         # in a story of one country, for every actor (but a noun that is as often a verb, "forces").
         pl.when(pl.col("role_code").is_in(HOME_ROLES)).then(pl.col("d_country")),
         pl.when(~pl.col("needs_country")).then(pl.col("s_country")),
     )
+    owned = pl.col("b_owner").fill_null(False) & (pl.col("country_code") == pl.col("b_country")).fill_null(False)
     return (
         hits.with_columns(country_code=country)
         # A noun that is as often another word ("forces" as a verb) is an actor only with its country.
         .filter(~pl.col("needs_country") | pl.col("country_code").is_not_null())
         .select(
             "article_id", "start", "end", "role_code", "country_code",
+            # Where the country came from an owner ("Assad's forces"): the end of the owner's name.
+            owner_end=pl.when(owned & possessive & pl.col("b_end").is_not_null()).then(pl.col("b_end")),
             entity_id=pl.lit(None, dtype=pl.Utf8), actor_code=pl.lit(None, dtype=pl.Utf8), kind=pl.lit(KIND),
             demonym="_modifier",
             code=pl.concat_str([pl.col("country_code").fill_null(""), pl.col("role_code")]),
