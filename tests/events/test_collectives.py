@@ -125,3 +125,15 @@ def test_a_person_or_body_owning_a_collective_gives_its_country_and_the_collecti
     assert ("190", "PER", "CHLMIL") in dyads(["Chilean President Tomas Varga spoke. Peru attacked Varga's troops."])
     # A name before a noun without a possessive owns nothing.
     assert all(source != "CHLCOP" for _, source, _ in dyads(["Chilean President Tomas Varga spoke. Varga police arrested two men."]))
+
+
+@pytest.mark.parametrize(
+    ("text", "dyad"),
+    [
+        ("Chile accused the Peruvian media of lying.", ("112", "CHL", "PERMED")),
+        ("The Chilean ambassador met Peru's foreign minister.", ("040", "CHLGOV", "PERGOV")),
+        ("Peru criticised the Chilean intelligence community.", ("111", "PER", "CHLSPY")),
+    ],
+)
+def test_media_envoys_and_intelligence_services_are_collective_actors(text, dyad):
+    assert dyad in dyads([text])
