@@ -307,7 +307,9 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
     which may stand in the passive with that object before it ("the party was banned"), and
     `passive_need` the object words one of which must then come before it.
     """
-    rows = []
+    # Many rows share a lemma or a frame: each is worked out once (a worker pays this at start-up).
+    forms_of, frames, needs = cache(verb_forms), cache(_frame_parts), cache(needed_words)
+    columns: dict[str, list] = {c: [] for c in _EXPANDED}
     for i, r in enumerate(table.iter_rows(named=True)):
         lemma = r["lemma"].strip().lower()
         participles: set[str] = set()
@@ -315,30 +317,38 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
             wanted = [f.strip() for f in r["forms"].split(",")] if r["forms"] else FORMS
             # An -ize verb is also spelt -ise ("criticize", "criticise").
             spellings = [lemma, lemma[:-3] + "ise"] if lemma.endswith("ize") else [lemma]
-            heads = sorted({h for sp in spellings for f in wanted for h in verb_forms(sp)[f]})
+            heads = sorted({h for sp in spellings for f in wanted for h in forms_of(sp)[f]})
             # A verb with an object and nothing else after it has a passive: "the party was banned". The
             # object must be one word (and its plural) to be told before the verb: "people were killed"
             # is no "killed hundreds of people".
             if (r["object"] and not r["particle"] and not r["prep"] and "en" in wanted
                     and any(" " not in alt.strip() for alt in r["object"].split("/"))):
-                participles = {h for sp in spellings for h in verb_forms(sp)["en"]}
+                participles = {h for sp in spellings for h in forms_of(sp)["en"]}
         else:
             heads = noun_forms(lemma)
-        frame = frame_regex(r["particle"], r["object"], r["prep"])
-        lead = lead_words(r["particle"], r["object"], r["prep"])
-        need = needed_words(r["object"], r["prep"])
+        frame, lead, need = frames(r["particle"], r["object"], r["prep"])
         # Before a passive only the one-word objects count.
-        before = (needed_words("/".join(a for a in r["object"].split("/") if " " not in a.strip()), None)
+        before = (needs("/".join(a for a in r["object"].split("/") if " " not in a.strip()), None)
                   if participles else None)
         # The subject words are single words: the same list as an object's.
-        subject = needed_words(r["subject"], None)
-        rows.extend((i, h, frame, lead, need, h in participles, before, subject) for h in heads)
-    return pl.DataFrame(
-        rows, schema={"entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8),
-                      "need": pl.List(pl.Utf8), "participle": pl.Boolean, "passive_need": pl.List(pl.Utf8),
-                      "subject": pl.List(pl.Utf8)},
-        orient="row",
-    )
+        subject = needs(r["subject"], None)
+        n = len(heads)
+        for column, values in (("entry", [i] * n), ("head", heads), ("frame", [frame] * n), ("lead", [lead] * n),
+                               ("need", [need] * n), ("participle", [h in participles for h in heads]),
+                               ("passive_need", [before] * n), ("subject", [subject] * n)):
+            columns[column].extend(values)
+    return pl.DataFrame(columns, schema=_EXPANDED)
+
+
+_EXPANDED = {
+    "entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
+    "participle": pl.Boolean, "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
+}
+
+
+def _frame_parts(particle: str | None, obj: str | None, prep: str | None) -> tuple[str, list[str] | None, list[str] | None]:
+    """A row's frame regex, lead words and needed words."""
+    return frame_regex(particle, obj, prep), lead_words(particle, obj, prep), needed_words(obj, prep)
 
 
 def display_pattern(heads: list[str], frame: str, subject: list[str] | None = None) -> str:
