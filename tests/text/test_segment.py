@@ -331,6 +331,29 @@ def test_a_hard_wrapped_wire_story_is_kept_whole_one_block_per_indented_paragrap
     ]
 
 
+_WIRE_NAMES = (
+    "ACME FORMS UNIT\n"
+    "The senior Republican on the U.S.\n"
+    "Senate Trade Committee, Tomas Varga of Ruritania, Acme Corp\n"
+    "and Westmark Holdings Ltd, called for repeal of the shipping\n"
+    "law that he said hurts farmers.\n"
+    "    Acme Freight Services Advisory Committee voted\n"
+    "to form a unit, Acme Freight Services Corp, to carry grain\n"
+    "and coal from the port, the company said.\n"
+    " REUTER"
+)
+
+
+def test_lines_of_names_inside_a_wrapped_wire_paragraph_are_article_text():
+    body = [text for kind, text in _kinds(_WIRE_NAMES) if kind == "article"]
+    assert body == [
+        "The senior Republican on the U.S.\nSenate Trade Committee, Tomas Varga of Ruritania, Acme Corp\n"
+        "and Westmark Holdings Ltd, called for repeal of the shipping\nlaw that he said hurts farmers.",
+        "Acme Freight Services Advisory Committee voted\nto form a unit, Acme Freight Services Corp, to carry grain\n"
+        "and coal from the port, the company said.",
+    ]
+
+
 _CUT_OFF = (
     "Runner sets indoor mark\n\n"
     "The junior champion ran the third fastest indoor race of all time at the meeting on Saturday evening.\n\n"

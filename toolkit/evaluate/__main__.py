@@ -11,6 +11,7 @@ from pathlib import Path
 MEASUREMENTS = {
     "html": lambda shared: shared,
     "text": lambda shared: [str(shared)],
+    "layouts": lambda shared: ["--shared", str(shared)],
     "language": lambda shared: shared,
     "ner": lambda shared: [str(shared / "dev" / "conll2003" / "conllpp_dev.txt")],
     "events": lambda shared: ["--shared", str(shared)],

@@ -71,6 +71,11 @@ _CONTINUES_PARA = (
 # A line that ends a sentence, and a line that stops on a comma, a function word or a speech verb and so
 # runs on into the next (hard-wrapped wire copy: "Moore Resources Inc said it").
 _SENTENCE_END = r"[.!?…][\"'”’)]*\s*$"
+# A line ending on an abbreviation or initials ("the U.S.", "Acme Corp.") has not ended its sentence.
+_ABBREVIATION_END = (
+    r"(?:\b(?:\p{Lu}\.){1,3}|\b(?:Inc|Corp|Co|Ltd|Bros|Jr|Sr|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Prof|No"
+    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec)\.)$"
+)
 _RUNS_ON = (
     r"(?:,|\b(?:the|a|an|of|to|in|on|for|and|or|but|with|by|at|from|that|which|who|it|its|his|her|their"
     r"|said|says|will|would|could|has|have|had|was|were|is|are|be|been|as|than|this|into|over|after)) ?$"
@@ -249,10 +254,18 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
         & ((((words >= _WRAPPED_MIN_WORDS) | mid_clause) & ~pl.col("listy")) | runs_on)
     )
     wrapped = pl.col("wrapped")
-    # The first line of a wrapped run is part of it whatever its end ("General Electric Co's GE").
+    # The first line of a wrapped run is part of it whatever its end ("General Electric Co's GE"), or
+    # however many names it holds when it stops mid-clause ("Drugs Advisory Committee voted"), and so
+    # is a line of names between two lines of the run, after one that stops mid-sentence ("... said its" /
+    # "Facilities Management Group subsidiary, Aster Facilities Service" / "Corp, was awarded ...").
+    lines = lines.with_columns(stops=pl.col("ends") & ~s.str.contains(_ABBREVIATION_END))
+    inside = _prev(wrapped & ~pl.col("stops")).fill_null(False) & ~pl.col("gap") & (
+        _next(wrapped).fill_null(False) | (_next(last_in_para & pl.col("ends")).fill_null(False) & ~last_in_para)
+    )
     lines = lines.with_columns(
-        wrapped=wrapped | (~last_in_para & (words >= 2) & para_ends_prose & ~pl.col("listy")
+        wrapped=wrapped | (~last_in_para & (words >= 2) & para_ends_prose & (~pl.col("listy") | mid_clause)
                            & _next(wrapped).fill_null(False) & pl.col("gap"))
+        | (inside & para_ends_prose & (words >= 2) & ~pl.col("split"))
     )
     # A paragraph of several sentences is prose however it ends: cut off mid-sentence by a removed
     # link ("... of Ireland's"), or leading into a list ("Points raised included:").
@@ -368,7 +381,7 @@ def blocks(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
     same_line = pl.col("split") & ~pl.col("line").ne_missing(pl.col("line").shift(1))
     same_paragraph = (
         (pl.col("kind") == "article") & ~pl.col("gap")
-        & (pl.col("wrapped") & ~pl.col("ends")).shift(1).fill_null(False)
+        & (pl.col("wrapped") & ~pl.col("stops")).shift(1).fill_null(False)
     )
     opens = apart | ~(same_line | same_paragraph)
     closes = _next(opens).fill_null(True)
