@@ -137,3 +137,10 @@ def test_a_person_or_body_owning_a_collective_gives_its_country_and_the_collecti
 )
 def test_media_envoys_and_intelligence_services_are_collective_actors(text, dyad):
     assert dyad in dyads([text])
+
+
+def test_a_story_naming_one_country_twice_gives_it_to_its_actors_and_the_outlet_reporting_it_counts_for_none():
+    story = "Police clash with protesters in Chilean city (AP)\n\nAP - Police fired tear gas at protesters in Chile's capital on Wednesday."
+    assert ("175", "CHLCOP", "CHLCVL") in dyads([story])
+    once = "AP - Police fired tear gas at protesters in Chile's capital on Wednesday."
+    assert [source for code, source, _ in dyads([once]) if code == "175"] == ["COP"]

@@ -149,6 +149,11 @@ def _locations(sent: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
+def _own_country(actor: pl.Expr, country: pl.Expr) -> pl.Expr:
+    """True where `country` is the bare three-letter country that `actor` (a longer code) starts with."""
+    return ((country.str.len_chars() == 3) & (actor.str.len_chars() > 3) & (actor.str.slice(0, 3) == country)).fill_null(False)
+
+
 def _now(lf: pl.LazyFrame) -> pl.LazyFrame:
     """`lf` computed now, as a lazy frame over the result."""
     return lf.collect().lazy()
@@ -237,6 +242,11 @@ def events(
             .then(pl.col("d_country") + pl.lit("CVL")).otherwise(pl.col("target_code")),
         )
         .drop("d_country", "implied_source")
+        # A country's own body acts within it, not upon it: "Russia's envoy travelled to Russia" has no target.
+        .with_columns(_own=_own_country(pl.col("source_code"), pl.col("target_code")))
+        .with_columns(pl.when(~pl.col("_own")).then(pl.col(c)).alias(c)
+                      for c in ("target_id", "target_code", "target_kind", "target_start"))
+        .drop("_own")
         .filter((pl.col("source_code") != pl.col("target_code")).fill_null(True))
     )
     # Attack words outside a scene of force are verbal attacks or no event; a visit, meeting or hosting

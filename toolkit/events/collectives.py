@@ -43,7 +43,7 @@ HOME_ROLES = ["COP", "JUD", "LEG", "OPP", "CVL", "EDU", "LAB", "AGR", "CRM"]
 # regions): countries a story names are as often its topic ("the war in Iraq") as its scene.
 UNAMBIGUOUS = 0.75
 # A story names its one country at least this many times to count as a story of that country.
-SOLE_MENTIONS = 3
+SOLE_MENTIONS = 2
 _INDEFINITE = r"(?i)\b(?:a|an|any|some|another|every|each|no)\s+$"
 _OF_IN = r"(?i)^\s+(?:of|in|from)\s+(?:the\s+)?$"
 # Between a country and its noun: a space ("Ruritania army"), or after a nation adjective or a possessive
@@ -97,14 +97,18 @@ def _story_countries(ments: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def sole_country(ments: pl.LazyFrame) -> pl.LazyFrame:
-    """(article_id, s_country) of the articles whose mentions (countries, places, people, bodies) name
-    one country and no other, at least `SOLE_MENTIONS` times: a story of one country, whose
-    unqualified government, troops and police are that country's."""
+    """(article_id, s_country) of the articles whose mentions (countries, places, people, bodies; not
+    news outlets) name one country and no other, at least `SOLE_MENTIONS` times: a story of one country,
+    whose unqualified government, troops and police are that country's."""
+    # The outlet that reports a story ("(AP)", "Al Jazeera television says") is no country it tells of.
+    told = pl.col("country_code").is_not_null()
+    if "role_code" in ments.collect_schema().names():
+        told = told & ~(pl.col("role_code") == "MED").fill_null(False)
     return (
-        ments.filter(pl.col("country_code").is_not_null())
+        ments.filter(told)
         .group_by("article_id")
         .agg(s_country=pl.col("country_code").first(), _n=pl.col("country_code").n_unique(), _m=pl.len())
-        # Named at least three times: a sentence or a snippet naming a country once is no story of it.
+        # Named at least twice (a headline and its lead): a sentence naming a country once is no story of it.
         .filter((pl.col("_n") == 1) & (pl.col("_m") >= SOLE_MENTIONS))
         .select("article_id", "s_country")
     )
