@@ -64,7 +64,8 @@ def seed_like() -> pl.DataFrame:
 
 @pytest.mark.parametrize(("text", "code", "source", "target", "modality"), SEED_LIKE)
 def test_seed_like_sentences_are_coded(seed_like, text, code, source, target, modality):
-    found = seed_like.filter(pl.col("text") == text)
+    # A future act of cooperation also comes as the asserted intent (tested below): one per modality.
+    found = seed_like.filter((pl.col("text") == text) & (pl.col("modality") == modality))
     assert found.height == 1, found
     row = found.row(0, named=True)
     got = (row["cameo_code"], row["source_code"], row["target_code"], row["modality"])
@@ -429,3 +430,21 @@ def test_word_senses_that_are_no_political_act():
     # An attack launched on a thing of a country's, with no weapons or wounds near, is a verbal one.
     assert codes_of(run(["Chile launched an attack on the cost of Peru's new pension plan."])) == [("CHL", "PER", "111")]
     assert codes_of(run(["Chile launched an attack on the city of Lima."])) == [("CHL", "PER", "190")]
+
+
+@pytest.mark.parametrize(
+    ("text", "future", "intent"),
+    [
+        ("Russia plans to visit India.", "042", "036"),
+        ("Chile will give Peru a grant of 50 million dollars.", "071", "0331"),
+        ("Chile will release Peruvian prisoners.", "0841", "0353"),
+    ],
+)
+def test_a_future_act_of_cooperation_is_also_the_intent_expressed_now(text, future, intent):
+    found = run([text]).select("cameo_code", "modality").rows()
+    assert (future, "future") in found and (intent, "asserted") in found
+
+
+def test_a_future_act_of_force_is_no_intent_to_cooperate():
+    found = run(["Chile will attack Peru."]).select("cameo_code", "modality").rows()
+    assert all(not code.startswith("03") for code, _ in found)

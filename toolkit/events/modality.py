@@ -6,6 +6,11 @@ persuade Ruritania to sell …") is hypothetical: the text states an aim, not an
 ("if", "unless", "whether") anywhere earlier in the clause makes the event hypothetical. A pattern may
 start with the auxiliary itself ("to visit", "will visit"): that first word counts as part of the gap.
 
+An act of cooperation told as the actor's own future ("Finland will give Tanzania a grant", "pledged
+to withdraw", "agreed to meet") is, in CAMEO, also the expression of that intent: besides the future
+act, the event stage codes an asserted event of root 03, its code from the act's by `intent` (a visit
+or talks 036, aid 033x, material cooperation 031x, yielding 035x or 034x).
+
 attributed_to is the entity that is the subject of the sentence's speech verb ("the Ruritanian
 cabinet said", "Ms Kovac told journalists", "according to Freedonia"): the nearest mention before the
 verb, at most three words away, or the mention right after "according to".
@@ -56,6 +61,26 @@ def modality(clause_before: pl.Expr, gap: pl.Expr, trigger: pl.Expr | None = Non
         .when(gap.str.contains(_INFINITIVE)).then(pl.lit("hypothetical"))
         .otherwise(pl.lit("asserted"))
     )
+
+
+# CAMEO's "express intent to ..." (03) code of each cooperative act (04-08), by the act's code: the
+# longest prefix in the table decides.
+_INTENT = {
+    "04": "036",  # consult: meet, visit, negotiate
+    "05": "032", "057": "030",  # diplomatic cooperation; an agreement to be signed
+    "06": "031", "061": "0311", "062": "0312", "063": "0313", "064": "0314",
+    "07": "033", "071": "0331", "072": "0332", "073": "0333", "074": "0334",
+    "08": "035", "081": "0351", "082": "0352", "083": "034", "0831": "0341", "0832": "0342", "0833": "0343",
+    "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
+}
+
+
+def intent(code: pl.Expr) -> pl.Expr:
+    """The "express intent" (03) code of a cooperative act's CAMEO code, null for other codes."""
+    out = pl.lit(None, dtype=pl.Utf8)
+    for prefix in sorted(_INTENT, key=len):  # longer prefixes are tested last and win
+        out = pl.when(code.str.starts_with(prefix)).then(pl.lit(_INTENT[prefix])).otherwise(out)
+    return out
 
 
 def clause_start(text: pl.Expr, before: pl.Expr) -> pl.Expr:
