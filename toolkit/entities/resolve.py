@@ -50,7 +50,8 @@ _FIRST_AND_SURNAME = r"^\p{Lu}\p{Ll}+ (?:Mc|Mac|O['’]|D['’])?\p{Lu}\p{Ll}+(?
 # ("Westminster Bridge", "Gaza Strip", "Mosul Dam", "Boston Marathon").
 _PLACE_NOUN = (
     r"\s(?:Bridge|Street|Road|Avenue|Boulevard|Drive|Highway|Parkway|Way|Place|Plaza|Terrace|Promenade|Lane"
-    r"|Square|Hall|Airport|Station|Park|Tower|Towers|Abbey|Cathedral|Church|Mosque|Temple|Palace|Castle|Fort|Camp|Valley|River|Lake|Mountains?|Hills?|Heights|Islands?|Bay|Beach|Coast"
+    r"|Square|Hall|Airport|Station|Park|Tower|Towers|Abbey|Cathedral|Church|Mosque|Temple|Palace|Castle|Fort"
+    r"|Camp|Valley|River|Lake|Mountains?|Hills?|Heights|Islands?|Bay|Beach|Coast"
     r"|Strip|Canal|Sea|Gulf|Plains?|Desert|Forest|Harbou?r|Port|Gate|Wall|Dam|Base|Prison|Jail|Stadium|Arena"
     r"|Centre|Center|Market|Mall|Museum|Zoo|Crossing|Checkpoint|Corridor|Province|Region|District|County|State"
     r"|Town|Village|Quarter|Marathon|Games|Olympics|Open|Festival|Summit|Conference|Show|Fair|Cup|Derby)$"
