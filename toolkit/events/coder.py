@@ -151,7 +151,8 @@ def _locations(sent: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
 
 def _own_country(actor: pl.Expr, country: pl.Expr) -> pl.Expr:
     """True where `country` is the bare three-letter country that `actor` (a longer code) starts with."""
-    return ((country.str.len_chars() == 3) & (actor.str.len_chars() > 3) & (actor.str.slice(0, 3) == country)).fill_null(False)
+    bare = country.str.len_chars() == 3
+    return (bare & (actor.str.len_chars() > 3) & (actor.str.slice(0, 3) == country)).fill_null(False)
 
 
 def _now(lf: pl.LazyFrame) -> pl.LazyFrame:

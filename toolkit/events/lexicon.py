@@ -346,7 +346,9 @@ _EXPANDED = {
 }
 
 
-def _frame_parts(particle: str | None, obj: str | None, prep: str | None) -> tuple[str, list[str] | None, list[str] | None]:
+def _frame_parts(
+    particle: str | None, obj: str | None, prep: str | None
+) -> tuple[str, list[str] | None, list[str] | None]:
     """A row's frame regex, lead words and needed words."""
     return frame_regex(particle, obj, prep), lead_words(particle, obj, prep), needed_words(obj, prep)
 
