@@ -10,6 +10,7 @@ import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate, pairwise
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -327,22 +328,48 @@ def plan_shards(
 
     Documents per file are estimated by `read.estimate_documents`; a single file larger than the
     shard size forms a shard of its own (`sizes`: the estimates, when already made). With several
-    workers, shards are made small enough that each worker gets one (never below MIN_PARALLEL_SHARD
-    documents); the tables do not depend on it.
+    workers, the files are cut into a multiple of the workers of shards as equal as whole files allow,
+    so that each worker gets an equal share (as many as the shard size asks for, and not more than one
+    per MIN_PARALLEL_SHARD documents); the tables do not depend on it.
     """
     if sizes is None:
         sizes = [read.estimate_documents(f) for f in files]
-    if workers > 1:
-        shard_size = min(shard_size, max(MIN_PARALLEL_SHARD, -(-sum(sizes) // workers)))
+    if workers > 1 and files:
+        total = sum(sizes)
+        needed = -(-total // shard_size)  # the shards the shard size asks for
+        n = -(-needed // workers) * workers  # rounded up to a multiple of the workers
+        n = max(needed, min(n, -(-total // MIN_PARALLEL_SHARD)))
+        balanced = _balanced(list(zip(files, sizes, strict=True)), max(1, min(n, len(files))))
+        # A cut that came out above the shard size (whole files do not always split evenly) is cut again.
+        return [shard for part in balanced for shard in _greedy(part, shard_size)]
+    return _greedy(list(zip(files, sizes, strict=True)), shard_size)
+
+
+def _greedy(sized: list[tuple[read.InputFile, int]], shard_size: int) -> list[list[read.InputFile]]:
+    """Consecutive files grouped until the next would take a shard above `shard_size` documents."""
     shards: list[list[read.InputFile]] = [[]]
     count = 0
-    for f, n in zip(files, sizes, strict=True):
+    for f, n in sized:
         if shards[-1] and count + n > shard_size:
             shards.append([])
             count = 0
         shards[-1].append(f)
         count += n
     return [s for s in shards if s]
+
+
+def _balanced(sized: list[tuple[read.InputFile, int]], n: int) -> list[list[tuple[read.InputFile, int]]]:
+    """Consecutive (file, documents) in `n` groups, each cut after the file whose running total of
+    documents comes nearest to its share of the whole."""
+    running = list(accumulate(n_docs for _, n_docs in sized))
+    cuts = [0]
+    for i in range(1, n):
+        share = running[-1] * i / n
+        # The file after the last cut that ends nearest the share, leaving a file for each group after.
+        best = min(range(cuts[-1], len(sized) - (n - i)), key=lambda j: (abs(running[j] - share), j))
+        cuts.append(best + 1)
+    cuts.append(len(sized))
+    return [sized[a:b] for a, b in pairwise(cuts) if b > a]
 
 
 def _scan(parts: Path, table: str) -> pl.LazyFrame:
