@@ -436,13 +436,17 @@ def test_word_senses_that_are_no_political_act():
     ("text", "future", "intent"),
     [
         ("Russia plans to visit India.", "042", "036"),
-        ("Chile will give Peru a grant of 50 million dollars.", "071", "0331"),
-        ("Chile will release Peruvian prisoners.", "0841", "0353"),
+        ("Chile intends to give Peru a grant of 50 million dollars.", "071", "0331"),
+        ("Chile plans to release Peruvian prisoners.", "0841", "0353"),
     ],
 )
-def test_a_future_act_of_cooperation_is_also_the_intent_expressed_now(text, future, intent):
+def test_a_future_act_of_cooperation_the_actor_commits_to_is_also_the_intent_expressed_now(text, future, intent):
     found = run([text]).select("cameo_code", "modality").rows()
     assert (future, "future") in found and (intent, "asserted") in found
+
+
+def test_a_scheduled_or_forecast_act_is_the_future_act_alone():
+    assert run(["Chile will release Peruvian prisoners."]).select("cameo_code", "modality").rows() == [("0841", "future")]
 
 
 def test_a_future_act_of_force_is_no_intent_to_cooperate():

@@ -291,15 +291,15 @@ def events(
         sent.select("_sid", "s_text", "published_at"), "s_text", "published_at",
     ).select("_sid", "event_date", "event_date_end", "date_precision")
     codes = cameo_table().lazy().select("cameo_code", "root_code", "quad_class", "goldstein", "plover_type")
+    gap, trigger_text = actors.between(subject_end, pl.col("v_start")), actors.between(pl.col("v_start"), pl.col("v_end"))
     out = coded.with_columns(
-        modality=modality.modality(
-            clause, actors.between(subject_end, pl.col("v_start")), actors.between(pl.col("v_start"), pl.col("v_end"))
-        ),
+        modality=modality.modality(clause, gap, trigger_text),
+        _committed=modality.committed(gap, trigger_text),
     )
-    # A cooperative act announced for the future is also the intent expressed now (`modality.intent`):
+    # A cooperative act the actor commits itself to is also the intent expressed now (`modality.intent`):
     # "Russia plans to visit India" is a future visit (042) and an asserted intent to meet (036).
     intents = (
-        out.filter(pl.col("modality") == "future")
+        out.filter((pl.col("modality") == "future") & pl.col("_committed"))
         .with_columns(cameo_code=modality.intent(pl.col("cameo_code")), modality=pl.lit("asserted"))
         .drop_nulls("cameo_code")
     )

@@ -6,10 +6,11 @@ persuade Ruritania to sell …") is hypothetical: the text states an aim, not an
 ("if", "unless", "whether") anywhere earlier in the clause makes the event hypothetical. A pattern may
 start with the auxiliary itself ("to visit", "will visit"): that first word counts as part of the gap.
 
-An act of cooperation told as the actor's own future ("Finland will give Tanzania a grant", "pledged
-to withdraw", "agreed to meet") is, in CAMEO, also the expression of that intent: besides the future
-act, the event stage codes an asserted event of root 03, its code from the act's by `intent` (a visit
-or talks 036, aid 033x, material cooperation 031x, yielding 035x or 034x).
+An act of cooperation the actor commits itself to ("plans to visit", "intends to give", "agreed to
+meet"; `committed`) is, in CAMEO, also the expression of that intent: besides the future act, the
+event stage codes an asserted event of root 03, its code from the act's by `intent` (a visit or talks
+036, aid 033x, material cooperation 031x, yielding 035x or 034x). A bare "will" or "is due to" reports
+a schedule or a forecast and stays the future act alone.
 
 attributed_to is the entity that is the subject of the sentence's speech verb ("the Ruritanian
 cabinet said", "Ms Kovac told journalists", "according to Freedonia"): the nearest mention before the
@@ -73,6 +74,18 @@ _INTENT = {
     "08": "035", "081": "0351", "082": "0352", "083": "034", "0831": "0341", "0832": "0342", "0833": "0343",
     "0834": "0344", "084": "0353", "085": "0354", "086": "0355", "087": "0356",
 }
+
+
+# The actor's own commitment to a future act, as against a schedule or a forecast ("will", "is due to").
+_COMMITTED = (
+    r"(?i)\b(?:plans?|planned|planning|intends?|intended|intending|vowed|vows?|pledged|pledges|promised|promises"
+    r"|agreed|agrees|offered|offers) to\b|\b(?:accepted|accepts|accepting) (?:an |the |a )?invitation\b"
+)
+
+
+def committed(gap: pl.Expr, trigger: pl.Expr) -> pl.Expr:
+    """True where the words before the act (and its leading words) commit the actor to it."""
+    return pl.concat_str(gap, trigger.str.extract(_LEADING_AUX, 1).fill_null("")).str.contains(_COMMITTED)
 
 
 def intent(code: pl.Expr) -> pl.Expr:
