@@ -144,3 +144,9 @@ def test_a_story_naming_one_country_twice_gives_it_to_its_actors_and_the_outlet_
     assert ("175", "CHLCOP", "CHLCVL") in dyads([story])
     once = "AP - Police fired tear gas at protesters in Chile's capital on Wednesday."
     assert [source for code, source, _ in dyads([once]) if code == "175"] == ["COP"]
+
+
+def test_a_coded_name_owning_a_noun_that_gives_it_no_country_stays_the_actor():
+    assert ("040", "IGONAT", "RUSGOV") in dyads(["NATO's envoy met Russian officials."])
+    # A verb between them ends the ownership: the protesters stay the ones rejected.
+    assert ("120", "THAGOV", "CVL") in dyads(["Thailand's government rejected protesters' calls for reform."])

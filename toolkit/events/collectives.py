@@ -56,6 +56,13 @@ _ASSET = (
     r"|patrols?|vehicles?|compounds?|offices?|outposts?|hideouts?|bunkers?|depots?|facilit(?:y|ies)|installations?)\b"
 )
 _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
+_OWNED = r"^['’]s\s+(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
+
+
+def _plain(gap: pl.Expr) -> pl.Expr:
+    """True where the lower-case words of `gap` are modifiers only, no verb or function word."""
+    words = gap.fill_null("").str.extract_all(r"\p{Ll}[\p{Ll}-]*")
+    return ~words.list.eval(clauses.function_or_verb(pl.element())).list.any()
 
 
 @cache
@@ -171,6 +178,8 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         b_owner=pl.col("kind").is_in(["person", "organisation"]),
     ).sort("article_id", "b_end")
     after = places.select("article_id", a_start="start", a_country="country_code")
+    has_code = pl.col("code").is_not_null() if "code" in ments.collect_schema().names() else pl.lit(False)
+    coded_names = ments.filter(has_code).select("article_id", n_end="end").sort("article_id", "n_end")
     hits = (
         hits.sort("article_id", "start")
         .join_asof(before, left_on="start", right_on="b_end", by="article_id", strategy="backward",
@@ -178,10 +187,14 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         .join_asof(after.sort("article_id", "a_start"), left_on="end", right_on="a_start", by="article_id",
                    strategy="forward", check_sortedness=False)
         .join(_story_countries(ments), on="article_id", how="left")
+        # The nearest coded name before the noun, for a possessive that owns it.
+        .join_asof(coded_names, left_on="start", right_on="n_end", by="article_id", strategy="backward",
+                   check_sortedness=False)
     )
     hits = slice_spans(hits, texts, "article_id", {
         "_next": (pl.col("end"), pl.col("end") + 40), "_before": (pl.col("start") - 8, pl.col("start")),
         "_gap_b": (pl.col("b_end"), pl.col("start")), "_gap_a": (pl.col("end"), pl.col("a_start")),
+        "_gap_n": (pl.col("n_end"), pl.col("start")),
     })
     # An indefinite noun ("a company", "any soldier") names no particular actor, and a modifier of another
     # lower-case noun ("police spokesman", "military operations") none at all, except before a place or
@@ -197,7 +210,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     # The words between a nation adjective and its noun are modifiers ("Ruritanian foreign minister"),
     # not a verb or a function word ("Chinese government expelled diplomats": the diplomats are not
     # Chinese).
-    plain_words = ~gap_before.str.extract_all(r"\p{Ll}[\p{Ll}-]*").list.eval(clauses.function_or_verb(pl.element())).list.any()
+    plain_words = _plain(gap_before)
     possessive = gap_before.str.contains("^['’]s")
     country = pl.coalesce(
         pl.when(pl.col("b_end").is_not_null() & pl.when(pl.col("b_owner")).then(
@@ -217,6 +230,10 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         hits.with_columns(country_code=country)
         # A noun that is as often another word ("forces" as a verb) is an actor only with its country.
         .filter(~pl.col("needs_country") | pl.col("country_code").is_not_null())
+        # A coded name owning the noun that gives it no country ("NATO's envoy") stays the actor: the
+        # noun alone would be a bare role.
+        .filter(pl.col("country_code").is_not_null()
+                | ~(pl.col("_gap_n").fill_null("").str.contains(_OWNED) & _plain(pl.col("_gap_n"))))
         .select(
             "article_id", "start", "end", "role_code", "country_code",
             # Where the country came from an owner ("Assad's forces"): the end of the owner's name.
