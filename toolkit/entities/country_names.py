@@ -29,6 +29,7 @@ a regular suffix on the name itself; other cases (Russian "России") are no
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
@@ -40,8 +41,8 @@ from babel.languages import get_official_languages
 
 from toolkit.contract.ids import stable_id
 from toolkit.contract.spans import char_offsets, slice_spans
-from toolkit.entities.gazetteer import KIND_COUNTRY, PLACE_SCHEMA, PLACES_FILE, _display_names, country_gazetteer
-from toolkit.vocab.codes import read_table
+from toolkit.entities.gazetteer import KIND_COUNTRY, _display_names, _geonames, country_gazetteer
+from toolkit.vocab.dictionaries import shipped
 
 # Shorter names are abbreviations or everyday words far more often than countries.
 MIN_LETTERS = 4
@@ -51,7 +52,6 @@ MIN_COVERAGE = 0.9
 GENITIVE_S = frozenset({"da", "de", "nb", "nl", "nn", "no", "sv"})
 # Languages that capitalise every noun: there a name before a capitalised word is no sign of a person.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
-_AMBIGUOUS_SCHEMA = {"surface": pl.Utf8, "note": pl.Utf8}
 NAMES_SCHEMA = {"language": pl.Utf8, "surface": pl.Utf8, "iso3": pl.Utf8, "name": pl.Utf8, "entity_id": pl.Utf8}
 _GLOSS = re.compile(r"\s*\([^)]*\)$")
 _WORD_BEFORE = r"\w$"
@@ -64,7 +64,7 @@ _NAME_AFTER = r"^[ \u00a0]\p{Lu}"
 def _others() -> tuple[dict[str, str], frozenset[str]]:
     """Surfaces already taken: English country surfaces (-> iso3) and English ambiguous names."""
     english = dict(country_gazetteer().drop_nulls("iso3").select("surface", "iso3").iter_rows())
-    ambiguous = frozenset(read_table("ambiguous_names.tsv", _AMBIGUOUS_SCHEMA)["surface"])
+    ambiguous = frozenset(shipped().ambiguous["surface"])
     return english, ambiguous
 
 
@@ -72,7 +72,7 @@ def _others() -> tuple[dict[str, str], frozenset[str]]:
 def _places() -> dict[str, frozenset[str]]:
     """Place name -> the countries (ISO alpha-2) GeoNames has a city or state of that name in (places.tsv)."""
     alpha2 = {c.alpha_3: c.alpha_2 for c in pycountry.countries}
-    places = read_table(PLACES_FILE, PLACE_SCHEMA).group_by("surface").agg(pl.col("country_code").unique())
+    places = _geonames()[1].group_by("surface").agg(pl.col("country_code").unique())
     return {s: frozenset(alpha2[c] for c in codes if c in alpha2) for s, codes in places.iter_rows()}
 
 
@@ -125,9 +125,7 @@ def country_names(language: str) -> pl.DataFrame:
         if language in GENITIVE_S and not name.endswith(("s", "x", "z", "ß")):
             rows.append((name + "s", code))
     english, ambiguous = _others()
-    counts: dict[str, int] = {}
-    for surface, _ in rows:
-        counts[surface] = counts.get(surface, 0) + 1
+    counts = Counter(surface for surface, _ in rows)
     kept = [
         (surface, code)
         for surface, code in rows

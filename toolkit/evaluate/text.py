@@ -112,7 +112,7 @@ def _scored(converter: str, texts: dict[str, str], truth: dict[str, str]) -> dic
     }  # fmt: skip
 
 
-_NOT_BODY = "figure|aside|table|script|style|form"
+_NOT_BODY = frozenset({"figure", "aside", "table", "script", "style", "form"})
 
 
 def gold_body(html: str) -> str:
@@ -125,7 +125,7 @@ def gold_body(html: str) -> str:
         return ""
     for node in body[0].xpath(".//*"):
         is_ad = "ad" in (node.get("class") or "").replace("-", " ").split()
-        if (node.tag in _NOT_BODY.split("|") or is_ad) and node.getparent() is not None:
+        if (node.tag in _NOT_BODY or is_ad) and node.getparent() is not None:
             node.drop_tree()
     return "\n".join(t.strip() for t in body[0].itertext() if t.strip())
 
