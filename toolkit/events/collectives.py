@@ -56,6 +56,7 @@ _ASSET = (
     r"|patrols?|vehicles?|compounds?|offices?|outposts?|hideouts?|bunkers?|depots?|facilit(?:y|ies)|installations?)\b"
 )
 _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
+# The same after a possessive only: the name owns the noun ("Varga's new government").
 _OWNED = r"^['’]s\s+(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 
 
@@ -214,7 +215,7 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     possessive = gap_before.str.contains("^['’]s")
     country = pl.coalesce(
         pl.when(pl.col("b_end").is_not_null() & pl.when(pl.col("b_owner")).then(
-                    possessive & gap_before.str.contains(_MODIFIED) & plain_words
+                    gap_before.str.contains(_OWNED) & plain_words
                 ).otherwise(
                     gap_before.str.contains(_ADJACENT)
                     | (gap_before.str.contains(_MODIFIED) & plain_words & (pl.col("b_adjective") | possessive))
