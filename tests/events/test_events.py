@@ -438,6 +438,8 @@ def test_word_senses_that_are_no_political_act():
         ("Russia plans to visit India.", "042", "036"),
         ("Chile intends to give Peru a grant of 50 million dollars.", "071", "0331"),
         ("Chile plans to release Peruvian prisoners.", "0841", "0353"),
+        # The actor's own announcement, whoever the subject of the announced act is.
+        ("Chile said it will release Peruvian prisoners.", "0841", "0353"),
     ],
 )
 def test_a_future_act_of_cooperation_the_actor_commits_to_is_also_the_intent_expressed_now(text, future, intent):

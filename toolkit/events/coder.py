@@ -294,7 +294,8 @@ def events(
     gap, trigger_text = actors.between(subject_end, pl.col("v_start")), actors.between(pl.col("v_start"), pl.col("v_end"))
     out = coded.with_columns(
         modality=modality.modality(clause, gap, trigger_text),
-        _committed=modality.committed(gap, trigger_text),
+        # The words just before the act, not only those after its subject: "X said they will release …".
+        _committed=modality.committed(before_verb.str.slice(-60), trigger_text),
     )
     # A cooperative act the actor commits itself to is also the intent expressed now (`modality.intent`):
     # "Russia plans to visit India" is a future visit (042) and an asserted intent to meet (036).
