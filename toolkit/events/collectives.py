@@ -14,7 +14,8 @@ noun, CAMEO role code) and country. The country is, in order:
 - none: the actor is coded by its role alone ("MIL"), as CAMEO codes an actor of unknown country.
 A noun inside a named mention ("the Syldavian Army" as an organisation) is that mention's; a noun
 before a lower-case noun it modifies ("police station", "army base") and an indefinite one ("a
-company", "any soldier") name no actor. Collective
+company", "any soldier") name no actor, but before its own people ("opposition supporters", "a police
+spokesman") it does. Collective
 mentions have kind `group` and no entity: events they take part in have the code and a null id.
 """
 
@@ -54,6 +55,12 @@ _ADJACENT = r"^\s+$"
 _ASSET = (
     r"(?i)^ (?:stations?|posts?|bases?|positions?|headquarters|camps?|convoys?|checkpoints?|strongholds?|barracks"
     r"|patrols?|vehicles?|compounds?|offices?|outposts?|hideouts?|bunkers?|depots?|facilit(?:y|ies)|installations?)\b"
+)
+# People of the actor a noun may modify and still name the actor: "opposition supporters" act as the
+# opposition, "a police spokesman" speaks for the police.
+_MEMBERS = (
+    r"(?i)^ (?:supporters?|members?|leaders?|leadership|officers?|fighters?|activists?|loyalists?|personnel"
+    r"|spokes(?:man|men|woman|women|person|persons|people)|representatives?|delegates?|delegations?|chiefs?)\b"
 )
 _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 # The same after a possessive only: the name owns the noun ("Varga's new government").
@@ -198,13 +205,13 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
         "_gap_n": (pl.col("n_end"), pl.col("start")),
     })
     # An indefinite noun ("a company", "any soldier") names no particular actor, and a modifier of another
-    # lower-case noun ("police spokesman", "military operations") none at all, except before a place or
+    # lower-case noun ("military operations") none at all but before its people (`_MEMBERS`), or before a place or
     # asset of the actor's ("police station", "rebel positions"): kept as the nation adjectives are
     # (`demonym` true), no subject, but as an object what is acted on (`toolkit.events.actors`).
     modifier = clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
     hits = (
         hits.filter(~pl.col("_before").str.contains(_INDEFINITE))
-        .with_columns(_modifier=modifier)
+        .with_columns(_modifier=modifier & ~pl.col("_next").str.contains(_MEMBERS))
         .filter(~pl.col("_modifier") | pl.col("_next").str.contains(_ASSET))
     )
     gap_before, gap_after = pl.col("_gap_b").fill_null(""), pl.col("_gap_a").fill_null("")
