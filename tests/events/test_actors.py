@@ -134,6 +134,9 @@ def test_a_place_where_an_act_happens_is_no_target_but_a_place_force_hits_is():
 def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story():
     story = "Peru held a vote in Lima. The opposition party was banned. Two Chilean diplomats were expelled."
     assert codes_of(run([story])) == [("PERGOV", "CHLGOV", "161"), ("PERGOV", "PEROPP", "1722")]
+    # A confiscation too: weapons do not seize themselves.
+    story = "Peru held a vote in Lima. Ten rifles and two grenades were seized in a raid."
+    assert codes_of(run([story])) == [("PERGOV", None, "1711")]
 
 
 def test_who_reports_an_act_is_not_its_actor():

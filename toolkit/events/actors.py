@@ -87,7 +87,7 @@ AGENT_CUE = (
     r"|terror\w*|explosive devices?|ieds?|land\s?mines?|minefields?|suicide|sniper\w*|stabb\w*|hostages?"
     r"|kidnap\w*|abduct\w*|protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
-_STATE_ACT = r"^(?:16|17[234])"
+_STATE_ACT = r"^(?:16|1711|17[234])"
 # "by" within four words after the act names its doer; a possessive before a noun names it too.
 _BY_LATER = r"(?i)^(?:\s+[^\s,;:.!?]+){0,4}?\s+by\s"
 _POSSESSIVE = r"(?i)\b(?:their|its|his|her|our)\s+(?:\w+\s+)?$"
@@ -417,8 +417,8 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # the state's, which the text then leaves unnamed. The source is that role (`IMPLIED_AGENT`; its
     # country is added by the coder): for CAMEO's 173 (arrest, detain, charge with legal action) the
     # police, or the courts for sentences, prison terms and indictments; for the reduced relations,
-    # embargoes and bans of root 16, the administrative sanctions of 172 and the expulsions of 174,
-    # the government.
+    # embargoes and bans of root 16, confiscations (1711: "weapons were seized"), the administrative
+    # sanctions of 172 and the expulsions of 174, the government.
     court = between(pl.col("v_start"), pl.col("v_end")).str.contains(_COURT_ACT)
     implied_role = (
         pl.when(pl.col("cameo_code") != "173").then(pl.lit("GOV")).when(court).then(pl.lit("JUD")).otherwise(pl.lit("COP"))
