@@ -139,6 +139,15 @@ def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story(
     assert codes_of(run([story])) == [("PERGOV", None, "1711")]
 
 
+def test_an_attack_people_were_killed_in_is_an_act_and_they_are_its_target():
+    found = codes_of(run(["Two Chilean soldiers were killed in a roadside bomb blast."]))
+    assert (None, "CHLMIL", "1833") in found
+    # The attack's doer is its own (a nation adjective), not the victims.
+    assert [c[::2] for c in codes_of(run(["Ten rebels were wounded in a Chilean air strike."]))] == [("CHL", "195")]
+    # Without victims the bare noun is a topic.
+    assert run(["Chile debated air strikes."]).height == 0
+
+
 def test_who_reports_an_act_is_not_its_actor():
     # "according to X" credits a report, and "X reports that …" tells what someone else did.
     assert codes_of(run(["According to Reuters, Japan criticised Chile."])) == [("JPN", "CHL", "111")]

@@ -88,6 +88,8 @@ AGENT_CUE = (
     r"|kidnap\w*|abduct\w*|protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
 )
 _STATE_ACT = r"^(?:16|1711|17[234])"
+# Between a subject and a noun of attack: the subject was harmed in it ("four workers were injured in the attack").
+_HARMED_IN = r"(?i)\b(?:killed|injured|wounded|hurt|died|maimed|caught|dead)\b[^,;:]{0,40}$"
 # "by" within four words after the act names its doer; a possessive before a noun names it too.
 _BY_LATER = r"(?i)^(?:\s+[^\s,;:.!?]+){0,4}?\s+by\s"
 _POSSESSIVE = r"(?i)\b(?:their|its|his|her|our)\s+(?:\w+\s+)?$"
@@ -402,8 +404,12 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # "X was arrested", "X is accused of": the subject undergoes the act. Without a "by" the text does
     # not say who acted, and a sourceless act is not an event ("is attacking" stays active).
     participle = between(pl.col("v_start"), pl.col("v_end")).str.contains(_PARTICIPLE)
+    # People "killed in an air strike" suffered the act the noun names: they are its target, not its doer.
+    harmed = (pl.col("_doerless").fill_null(False)
+              & between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_HARMED_IN))
     role = (
-        pl.when((pl.col("roles") == "forward") & pl.col("_by") & ~noun_agent).then(pl.lit("passive"))
+        pl.when((pl.col("roles") == "forward") & harmed).then(pl.lit("passive"))
+        .when((pl.col("roles") == "forward") & pl.col("_by") & ~noun_agent).then(pl.lit("passive"))
         .when((pl.col("roles") == "forward") & passive_voice & participle).then(pl.lit("passive"))
         # Co-subjects of a cooperative act that names no other party act with each other: "Ruritania and
         # Syldavia agreed to build a bridge" (roots 03 to 06: intents, consultation, diplomatic and
