@@ -72,6 +72,23 @@ def test_the_longest_frame_wins_and_forms_restrict_a_verb(tmp_path):
     assert meet["v_end"] - meet["v_start"] == len("met with")
 
 
+def test_a_verb_form_after_a_determiner_or_a_hyphen_is_a_noun_or_an_adjective(tmp_path):
+    rows = ["080\tforward\tverb\tcave\tin\t\t\t\tyield",
+            "051\tforward\tverb\tback\t\tgovernment+/call+\t\t\tendorse",
+            "173\tforward\tverb\tarrest\t\t\t\t\tarrest"]
+    table = patterns.pattern_table(write(tmp_path, rows), builtin=False)
+    texts = [
+        "Ruritania caved in.",  # the verb
+        "They hid in a cave in Strelsau.",  # a noun after "a"
+        "Ruritania mapped this cave in Strelsau.",  # a noun after "this"
+        "The military-backed government fell.",  # an adjective after a hyphen
+        "Police confirmed the arrest of two men.",  # the noun of its object: still the act
+        "Ruritania backed the government.",
+    ]
+    got = found(texts, table)
+    assert got.select("article_id", "cameo_code").rows() == [("a0", "080"), ("a4", "173"), ("a5", "051")]
+
+
 def test_a_bare_form_left_out_counts_where_only_a_verb_can_stand(tmp_path):
     rows = ["051\tforward\tverb\tsupport\t\t\t\ted,s,ing\tthe bare form is mostly a noun",
             "010\tforward\tverb\taddress\t\t\t\ted\tthe bare form has another sense"]

@@ -69,7 +69,8 @@ def test_every_match_of_a_sentence_counts_and_offsets_round_trip():
 
 @given(st.text(alphabet="aé “”–Ω,.", max_size=20), st.text(alphabet="aé “”–Ω,.", max_size=20))
 def test_trigger_offsets_are_character_offsets_in_any_text(before, after):
-    text = f"{before} imposed sanctions on {after}"
+    # (a subject before the verb: after a determiner such as "a" the verb form would be read as a noun)
+    text = f"{before} Ruritania imposed sanctions on {after}"
     got = found([text], patterns.pattern_table())
     spans = [text[s:e] for s, e in got.select("v_start", "v_end").iter_rows()]
     # The lexicon's frame ends at its object ("imposed sanctions"); offsets in bytes would shift it.

@@ -164,6 +164,9 @@ def _chunk_matches(sent: pl.LazyFrame, chunk: list[str]) -> pl.LazyFrame:
     )
 
 
+# Words after which a verb form is a noun: determiners and possessives ("her" and "that" may stand before
+# a verb: "made her resign", "the deal that ended the war").
+_NOT_A_VERB_BEFORE = r"(?i)(?:^|[^a-z])(?:the|a|an|this|these|those|its|his|their|our|my|your|whose|every|each) +$"
 # The gap before an object (up to four words) holding a coordinator.
 _COORDINATED_OBJECT = r"(?i)^ +(?:[^ ]+ +){0,3}(?:and|or|as well as) "
 
@@ -178,7 +181,7 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     """
     forms = (
         lex.select("rank", "pattern", "frame", "lead", "need", "participles", "passive_need", "subject",
-                   "object_first", "after_verb", key=pl.col("heads")).explode("key")
+                   "object_first", "after_verb", "kind", key=pl.col("heads")).explode("key")
         .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False),
                       after_verb=pl.col("after_verb").list.contains(pl.col("key")).fill_null(False))
         .drop("participles")
@@ -227,6 +230,16 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         # one of a few words needs it next; a frame with a gap needs one of its object words ahead.
         .filter(pl.col("_passive") | pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
         .filter(pl.col("_passive") | pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
+        # A verb form after a determiner or a possessive is a noun ("a cave in Afghanistan", "this battle"),
+        # an act only as the noun of its object ("the arrest of", "the shooting of"); a participle after a
+        # hyphen is an adjective ("military-backed").
+        .filter((pl.col("kind") != "verb") | ~(
+            (pl.col("_a").str.slice((pl.col("h_start") - 12).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=12))
+             .str.contains(_NOT_A_VERB_BEFORE) & (pl.col("_next") != "of"))
+            # (after a plural, a hyphen is a scraped dash: "a string of attacks-killed 130")
+            | (pl.col("key").str.contains("(?:ed|en)$")
+               & pl.col("_a").str.slice((pl.col("h_start") - 2).clip(lower_bound=0), 2).str.contains("^[A-Za-rt-z0-9]-$"))
+        ).fill_null(False))
         # A bare form the row leaves out counts only where a verb must stand (`lexicon.follows_verb`).
         .filter(~pl.col("after_verb") | pl.when(pl.col("after_verb")).then(lexicon.follows_verb(
             pl.col("_a").str.slice((pl.col("h_start") - 40).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=40))
