@@ -372,7 +372,9 @@ _TO_BEFORE = r"(?:^|[^a-z'_])to\s+" + _ADVERB
 _PREPOSITION_TO = (
     r"(?i)(?:^|[^a-z'_])(?:according|due|thanks|next|prior|owing|close|contrary|compared|similar|addition|response"
     r"|regard|relation|respect|reference|return|as|up|access|attention|threat|damage|harm|danger|open|subject"
-    r"|key|answer|way|road|visit|trip|journey|flight|route|exports?|imports?|aid|support)\s+to\s+" + _ADVERB
+    r"|key|answer|way|road|visit|trip|journey|flight|route|exports?|imports?|aid|support|committed|commitment"
+    r"|opposed|opposition|devoted|dedicated|used|objection|resistance|alternative|solution|contribution|vital"
+    r"|crucial|central|essential|important|forward)\s+to\s+" + _ADVERB
 )
 
 
