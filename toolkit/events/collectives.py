@@ -211,7 +211,9 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     modifier = clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
     hits = (
         hits.filter(~pl.col("_before").str.contains(_INDEFINITE))
-        .with_columns(_modifier=modifier & ~pl.col("_next").str.contains(_MEMBERS))
+        .with_columns(_modifier=modifier & ~pl.col("_next").str.contains(_MEMBERS)
+                      # a word before "to" is a verb of wanting or planning: "rebels plan to free hostages"
+                      & ~pl.col("_next").str.contains(r"^ \p{Ll}+ to "))
         .filter(~pl.col("_modifier") | pl.col("_next").str.contains(_ASSET))
     )
     gap_before, gap_after = pl.col("_gap_b").fill_null(""), pl.col("_gap_a").fill_null("")
