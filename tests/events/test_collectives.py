@@ -56,6 +56,9 @@ def test_a_modifier_of_another_noun_is_no_actor_and_a_name_keeps_its_noun():
     assert found.height == 0  # "Army" is inside the named organisation
     # Before its own people the noun still names the actor: supporters of the opposition act as it.
     assert ("141", "CHLOPP") in [d[:2] for d in dyads(["Chilean opposition supporters staged a protest."])]
+    # A count of people is a crowd of civilians; a count of things is no actor.
+    assert ("141", "PERCVL") in [d[:2] for d in dyads(["Thousands took to the streets of Lima."])]
+    assert all(d[1] != "CVL" for d in dyads(["Thousands of dollars were stolen and returned to Peru."]))
     # A word before "to" is a verb, not a noun the collective modifies.
     assert ("190", "CHLMIL") in [d[:2] for d in dyads(["Chilean troops want to attack Peru."])]
 

@@ -62,6 +62,9 @@ _MEMBERS = (
     r"(?i)^ (?:supporters?|members?|leaders?|leadership|officers?|fighters?|activists?|loyalists?|personnel"
     r"|spokes(?:man|men|woman|women|person|persons|people)|representatives?|delegates?|delegations?|chiefs?)\b"
 )
+_COUNTS = ["thousands", "hundreds"]
+_COUNT_OF = r"^ of (?:(?:the|his|her|their|its|our)\s+)?(?:\p{Ll}[\p{Ll}-]*\s+)?"
+_COUNT_OF_THINGS, _COUNT_OF_PEOPLE = _COUNT_OF + r"\p{Ll}", _COUNT_OF + r"people\b"
 _MODIFIED = r"^(?:\s+|['’]s\s+)(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
 # The same after a possessive only: the name owns the noun ("Varga's new government").
 _OWNED = r"^['’]s\s+(?:\p{Ll}[\p{Ll}-]*\s+){0,2}$"
@@ -211,6 +214,10 @@ def mentions(articles_lf: pl.LazyFrame, ments: pl.LazyFrame) -> pl.LazyFrame:
     modifier = clauses.modifies_noun(pl.col("_next"), pl.lit(0), pl.lit(0), pl.lit(None, dtype=pl.Int64), pl.lit(True))
     hits = (
         hits.filter(~pl.col("_before").str.contains(_INDEFINITE))
+        # A count names a crowd only of people: "thousands of people" or "of Nigerians", not "of dollars"
+        # (and "thousands of protesters" are the protesters, found on their own).
+        .filter(~(pl.col("form").is_in(_COUNTS) & pl.col("_next").str.contains(_COUNT_OF_THINGS)
+                  & ~pl.col("_next").str.contains(_COUNT_OF_PEOPLE)))
         .with_columns(_modifier=modifier & ~pl.col("_next").str.contains(_MEMBERS)
                       # a word before "to" is a verb of wanting or planning: "rebels plan to free hostages"
                       & ~pl.col("_next").str.contains(r"^ \p{Ll}+ to "))
