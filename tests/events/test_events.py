@@ -447,6 +447,13 @@ def test_a_future_act_of_cooperation_the_actor_commits_to_is_also_the_intent_exp
     assert (future, "future") in found and (intent, "asserted") in found
 
 
+def test_a_promise_told_in_the_conditional_is_an_intent_too():
+    found = run(["Chile said it would release Peruvian prisoners."]).select("cameo_code", "modality").rows()
+    assert ("0841", "hypothetical") in found and ("0353", "asserted") in found
+    found = run(["Chile is ready to give Peru a grant of 50 million dollars."]).select("cameo_code", "modality").rows()
+    assert ("071", "hypothetical") in found and ("0331", "asserted") in found
+
+
 def test_a_scheduled_or_forecast_act_is_the_future_act_alone():
     assert run(["Chile will release Peruvian prisoners."]).select("cameo_code", "modality").rows() == [("0841", "future")]
 

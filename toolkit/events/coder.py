@@ -300,7 +300,7 @@ def events(
     # A cooperative act the actor commits itself to is also the intent expressed now (`modality.intent`):
     # "Russia plans to visit India" is a future visit (042) and an asserted intent to meet (036).
     intents = (
-        out.filter((pl.col("modality") == "future") & pl.col("_committed"))
+        out.filter(pl.col("modality").is_in(["future", "hypothetical"]) & pl.col("_committed"))
         .with_columns(cameo_code=modality.intent(pl.col("cameo_code")), modality=pl.lit("asserted"))
         .drop_nulls("cameo_code")
     )
