@@ -148,6 +148,11 @@ def test_an_attack_people_were_killed_in_is_an_act_and_they_are_its_target():
     assert run(["Chile debated air strikes."]).height == 0
 
 
+def test_the_agent_of_a_passive_inside_its_frame_is_the_source():
+    # "accused by X of …": the frame runs past "by X" to its "of"; X accuses.
+    assert codes_of(run(["Peru was accused by Chile of spying."])) == [("CHL", "PER", "1125")]
+
+
 def test_who_reports_an_act_is_not_its_actor():
     # "according to X" credits a report, and "X reports that …" tells what someone else did.
     assert codes_of(run(["According to Reuters, Japan criticised Chile."])) == [("JPN", "CHL", "111")]

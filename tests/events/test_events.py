@@ -461,3 +461,16 @@ def test_a_scheduled_or_forecast_act_is_the_future_act_alone():
 def test_a_future_act_of_force_is_no_intent_to_cooperate():
     found = run(["Chile will attack Peru."]).select("cameo_code", "modality").rows()
     assert all(not code.startswith("03") for code, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Chile's president declined to resign.", "1231"),  # refuse to yield leadership
+        ("Chile conceded to demands from Peru.", "083"),  # accede to demands
+        ("Chile cancelled restrictions on Peruvian traders.", "081"),  # ease administrative sanctions
+        ("Chile ruled out talks with Peru.", "125"),  # reject proposal to negotiate
+    ],
+)
+def test_codebook_phrasings_of_rejecting_and_yielding(text, code):
+    assert code in run([text])["cameo_code"].to_list()

@@ -393,8 +393,11 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     after = between(pl.col("v_end"), pl.col("a1_start")).str.replace_all(_QUOTES, "")
     by_words = after.str.extract(_BY_GAP, 1)
     inside = pl.col("a1_start") <= pl.col("v_end")
+    # "by" inside the match, right before the mention there, names the doer as well: "was accused by
+    # Ruritania of spying" (the frame runs past the agent to its "of").
+    by_inside = (inside & between(pl.col("v_start"), pl.col("a1_start")).str.contains(r"(?i)\sby\s+(?:the\s+)?$")).fill_null(False)
     m = m.with_columns(
-        _by=by_words.is_not_null(), _by_noun=(by_words.str.len_chars() > 0).fill_null(False)
+        _by=by_words.is_not_null() | by_inside, _by_noun=(by_words.str.len_chars() > 0).fill_null(False)
     ).with_columns(_drop("a1", ~(inside | after.str.contains(_OBJECT_GAP) | pl.col("_by")) | after.str.contains(_MEDIATOR)
                          | _venue(after)))
     passive_voice = between(pl.col("b1_end").fill_null(pl.col("start")), pl.col("v_start")).str.contains(_PASSIVE_AUX)
