@@ -402,3 +402,20 @@ def test_the_sentences_of_a_one_line_page_are_never_a_hard_wrapped_paragraph():
     page = menu + " ".join(_PROSE[:6])
     kinds = _kinds(page)
     assert not any(k == "article" and t.startswith("Latest news") for k, t in kinds)
+
+
+def test_text_an_html_extractor_gave_keeps_the_lines_around_its_prose():
+    # Lines after the densest run of prose: furniture in a plain-text dump, but the main text itself
+    # when an extractor already cut the page down to it.
+    text = (
+        "Key facts\n\n"
+        "The council of Strelsau voted on Monday to close the old bridge to all traffic for a year.\n\n"
+        "The engineers said the repairs would cost more than the town had set aside for them.\n\n"
+        "Bridge closed: March\nReopening: next spring\n"
+    )
+    plain = documents_frame([text])
+    page = plain.with_columns(format=pl.lit("html"))
+    kept_plain = _segment(plain)["articles"]["text"].str.join("\n").item()
+    kept_page = _segment(page)["articles"]["text"].str.join("\n").item()
+    assert "Reopening" not in kept_plain
+    assert "Bridge closed: March" in kept_page and "Reopening: next spring" in kept_page

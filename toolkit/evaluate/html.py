@@ -5,7 +5,8 @@ the human `articleBody` of each. Every candidate extractor turns each page into 
 word against the gold body (`toolkit.evaluate.text.word_prf`); precision, recall and F1 are averaged
 over pages, and speed is pages per CPU-second of extraction alone (decoding excluded; CPU time, not
 wall time, so a busy machine does not skew the comparison).
-The toolkit's own reader path (`toolkit.io.webpages.extract_pages`) is one of the rows.
+The toolkit's own reader path (`toolkit.io.webpages.extract_pages`) is one of the rows, and the last row
+scores what a build keeps: that text after segmentation (`build_path`).
 """
 
 from __future__ import annotations
@@ -105,10 +106,39 @@ def score(extract: Callable[[str], str], pages: dict[str, str], truth: dict[str,
     }
 
 
+def build_path(pages: dict[str, str], truth: dict[str, str]) -> dict:
+    """The scores of the text a build keeps of each page: the reader's extraction, then segmentation of
+    the whole batch as HTML documents (`toolkit.text.segment`, which keeps every line an extractor gave
+    but furniture by its shape), the article bodies joined; pages/s of both steps together."""
+    from toolkit.evaluate.text import dump_documents, predicted_bodies
+    from toolkit.io.webpages import extract_pages
+
+    keys = list(pages)
+    started = time.process_time()
+    texts = {k: p.text or "" for k, p in zip(keys, extract_pages([pages[k] for k in keys]), strict=True)}
+    docs = dump_documents(texts, "html").with_columns(format=pl.lit("html"))
+    bodies, _ = predicted_bodies(docs)
+    seconds = time.process_time() - started
+    scores = [word_prf(bodies[k], truth[k]) for k in keys]
+    n = len(scores)
+    return {
+        "pages": n,
+        "precision": sum(s[0] for s in scores) / n,
+        "recall": sum(s[1] for s in scores) / n,
+        "f1": sum(s[2] for s in scores) / n,
+        "f1_median": sorted(s[2] for s in scores)[n // 2],
+        "pages_f1_below_0.5": sum(s[2] < 0.5 for s in scores),
+        "pages_per_s": n / seconds if seconds else float("inf"),
+    }
+
+
 def evaluate_extractors(shared: Path, names: list[str] | None = None) -> pl.DataFrame:
-    """One row per extractor: pages, mean precision, recall, F1, median F1, pages below 0.5, pages/s."""
+    """One row per extractor: pages, mean precision, recall, F1, median F1, pages below 0.5, pages/s; and
+    a last row for what a build keeps (`build_path`)."""
     pages, truth = load_pages(shared)
     rows = [{"extractor": name, **score(EXTRACTORS[name], pages, truth)} for name in names or EXTRACTORS]
+    if names is None:
+        rows.append({"extractor": "build: toolkit.io.webpages, then segmentation", **build_path(pages, truth)})
     return pl.DataFrame(rows)
 
 

@@ -43,6 +43,8 @@ from toolkit.contract.spans import slice_spans
 # `sentences` lives in toolkit.text.sentences; entities, events and annotation import it from here.
 __all__ = ["KINDS", "articles", "blocks", "fragments", "sentences", "with_sentence_counts"]
 
+# Formats whose text an HTML extractor already cut down to the main text (`toolkit.io.webpages`).
+EXTRACTED_FORMATS = ["html", "warc"]
 KINDS = ("title", "article", "factbox", "boilerplate", "caption", "navigation", "promo", "duplicate")
 _PROSE_MIN_WORDS = 8
 _WRAPPED_MIN_WORDS = 6
@@ -139,11 +141,16 @@ def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
     """
     n, piece = pl.col("n"), pl.col("piece")
     stripped_len = lambda e: e.str.len_chars().cast(pl.Int64)  # noqa: E731
+    # Text an HTML extractor gave (pages, web archives) is the page's main text already: no line of it is
+    # furniture for standing outside the densest run of prose (see `_classify`).
+    names = docs_lf.collect_schema().names()
+    extracted = pl.col("format").is_in(EXTRACTED_FORMATS) if "format" in names else pl.lit(False)
     lines = (
         docs_lf.filter((pl.col("status") == "ok") & pl.col("text").is_not_null())
         .select(
             "doc_id", pl.col("title").alias("doc_title"), pl.col("text").str.split("\n").alias("line"),
             dn=pl.int_range(pl.len(), dtype=pl.Int64),  # windows over an integer key are cheaper
+            extracted=extracted,
         )
         .explode("line")
         .with_columns(n=stripped_len(pl.col("line")))
@@ -157,7 +164,7 @@ def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
                       | ((pl.col("lead") > 0) & _prev(pl.col("line")).str.contains(_SENTENCE_END).fill_null(False)))
         .filter(pl.col("lead") < n)
         .select(
-            "doc_id", "dn", "doc_title", "gap",
+            "doc_id", "dn", "doc_title", "gap", "extracted",
             line=pl.col("line_end") - n + pl.col("lead"),
             piece=pl.col("line").str.strip_chars(),
         )  # fmt: skip
@@ -192,7 +199,7 @@ def _units(docs_lf: pl.LazyFrame) -> pl.LazyFrame:
         .with_columns(lead=n - stripped_len(piece.str.strip_chars_start()), trail=n - stripped_len(piece.str.strip_chars_end()))
         .filter(pl.col("lead") < n)
         .select(
-            "doc_id", "dn", "doc_title", "line", "split",
+            "doc_id", "dn", "doc_title", "line", "split", "extracted",
             gap=pl.col("gap") & (pl.col("p_end") == n),
             start=pl.col("line") + pl.col("p_end") - n + pl.col("lead"),
             end=pl.col("line") + pl.col("p_end") - pl.col("trail"),
@@ -325,8 +332,8 @@ def _classify(lines: pl.LazyFrame) -> pl.LazyFrame:
         .when("boiler").then(pl.lit("boilerplate"))
         .when("box_title").then(pl.lit("factbox"))
         .when(is_title.fill_null(False)).then(pl.lit("title"))
-        .when(idx < pl.col("r_start")).then(pl.lit("navigation"))
-        .when(idx > pl.col("r_end")).then(pl.lit("factbox"))
+        .when((idx < pl.col("r_start")) & ~pl.col("extracted")).then(pl.lit("navigation"))
+        .when((idx > pl.col("r_end")) & ~pl.col("extracted")).then(pl.lit("factbox"))
         .otherwise(pl.lit("article"))
     )  # fmt: skip
     return lines.with_columns(kind=kind)
