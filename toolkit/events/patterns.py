@@ -195,9 +195,23 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         lexicon.word_hits(sent.select(*keys, text="s_text"), keys, heads)
         .rename({"w_start": "h_start", "w_end": "h_end"})
         .join(copies, on=keys, how="inner")
-        .with_columns(tail=pl.col("_a").str.slice(pl.col("h_end"), 120))
+        .with_columns(
+            tail=pl.col("_a").str.slice(pl.col("h_end"), 120),
+            # What the tests below read before the head: at most 60 characters, so that the copy of the
+            # sentence need not follow each candidate through the joins.
+            _pre=pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60)),
+        )
         .with_columns(_words=pl.col("tail").str.slice(0, 60).str.to_lowercase().str.extract_all(r"[a-z0-9_'-]+"))
         .with_columns(_next=pl.col("_words").list.first())
+        # A verb form after a determiner or a possessive is a noun ("a cave in Afghanistan", "this battle"),
+        # an act only as the noun of its object ("the arrest of", "the shooting of"); a participle after a
+        # hyphen is an adjective ("military-backed"; after a plural, a hyphen is a scraped dash: "a string
+        # of attacks-killed 130").
+        .with_columns(_no_verb=(
+            (pl.col("_pre").str.slice(-12).str.contains(_NOT_A_VERB_BEFORE) & (pl.col("_next") != "of"))
+            | (pl.col("key").str.contains("(?:ed|en)$") & pl.col("_pre").str.slice(-2).str.contains("^[A-Za-rt-z0-9]-$"))
+        ).fill_null(False))
+        .drop("_a")
         .collect()
         .with_row_index("_hit")
         .lazy()
@@ -223,31 +237,19 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         # the object is the subject of the passive ("the opposition party was banned"), and the head
         # alone is the match.
         .with_columns(_passive=pl.col("participle") & pl.when(pl.col("participle")).then(
-            pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
-            .str.to_lowercase().str.extract(_PASSIVE_BEFORE, 1).str.extract_all(r"[a-z0-9_'-]+")
+            pl.col("_pre").str.to_lowercase().str.extract(_PASSIVE_BEFORE, 1).str.extract_all(r"[a-z0-9_'-]+")
             .list.set_intersection("passive_need").list.len() > 0).fill_null(False))
         # Cheap tests before the frame's regex, where most candidates fail: a frame that must go on with
         # one of a few words needs it next; a frame with a gap needs one of its object words ahead.
         .filter(pl.col("_passive") | pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
         .filter(pl.col("_passive") | pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
-        # A verb form after a determiner or a possessive is a noun ("a cave in Afghanistan", "this battle"),
-        # an act only as the noun of its object ("the arrest of", "the shooting of"); a participle after a
-        # hyphen is an adjective ("military-backed").
-        .filter((pl.col("kind") != "verb") | ~(
-            (pl.col("_a").str.slice((pl.col("h_start") - 12).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=12))
-             .str.contains(_NOT_A_VERB_BEFORE) & (pl.col("_next") != "of"))
-            # (after a plural, a hyphen is a scraped dash: "a string of attacks-killed 130")
-            | (pl.col("key").str.contains("(?:ed|en)$")
-               & pl.col("_a").str.slice((pl.col("h_start") - 2).clip(lower_bound=0), 2).str.contains("^[A-Za-rt-z0-9]-$"))
-        ).fill_null(False))
+        .filter((pl.col("kind") != "verb") | ~pl.col("_no_verb"))
         # A bare form the row leaves out counts only where a verb must stand (`lexicon.follows_verb`).
-        .filter(~pl.col("after_verb") | pl.when(pl.col("after_verb")).then(lexicon.follows_verb(
-            pl.col("_a").str.slice((pl.col("h_start") - 40).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=40))
-        )).fill_null(False))
+        .filter(~pl.col("after_verb") | pl.when(pl.col("after_verb")).then(
+            lexicon.follows_verb(pl.col("_pre").str.slice(-40))).fill_null(False))
         # A row for acts of certain actors only needs one of its subject words in the clause before the head.
         .filter(pl.col("subject").is_null() | pl.when(pl.col("subject").is_not_null()).then(
-            pl.col("_a").str.slice((pl.col("h_start") - 60).clip(lower_bound=0), pl.col("h_start").clip(upper_bound=60))
-            .str.to_lowercase().str.extract(_CLAUSE_TAIL, 1).str.extract_all(r"[a-z0-9_'-]+")
+            pl.col("_pre").str.to_lowercase().str.extract(_CLAUSE_TAIL, 1).str.extract_all(r"[a-z0-9_'-]+")
             .list.set_intersection("subject").list.len() > 0).fill_null(False))
         .select("article_id", "sentence", "rank", "pattern", "frame", "start", "h_start", "h_end", "tail", "_passive",
                 "object_first")
