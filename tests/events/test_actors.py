@@ -139,6 +139,12 @@ def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story(
     assert codes_of(run([story])) == [("PERGOV", None, "1711")]
 
 
+def test_looting_and_arson_with_their_doers_unnamed_are_events():
+    assert [c[2] for c in codes_of(run(["Dozens of shops were looted in Lima."]))] == ["171"]
+    # A fire alone is no one's act.
+    assert run(["Several houses were burned in Lima."]).height == 0
+
+
 def test_an_attack_people_were_killed_in_is_an_act_and_they_are_its_target():
     found = codes_of(run(["Two Chilean soldiers were killed in a roadside bomb blast."]))
     assert (None, "CHLMIL", "1833") in found

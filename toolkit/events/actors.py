@@ -78,14 +78,15 @@ IMPLIED_AGENT = "implied"
 # The kind of a source the text withholds in a report of force or protest ("grenades were hurled at a
 # patrol", "a suicide bombing on a market"): the event stands with no source actor.
 UNNAMED_AGENT = "unnamed"
-UNNAMED_ACT = r"^(?:14|18|19|20)"
+UNNAMED_ACT = r"^(?:14|18|19|20|171$|1712)"  # with looting (171) and the destruction of property (1712)
 # Words that say people used force or protested, not that something merely killed or destroyed (storms,
 # fires and crashes kill too): the weapons, the armed, attacks and demonstrations.
 AGENT_CUE = (
     r"(?i)\b(?:attack\w*|assault\w*|bomb\w*|grenades?|gun\w*|shot|shoot\w*|shell\w*|mortars?|missiles?|rockets?"
     r"|air\s?strikes?|air raids?|raid\w*|ambush\w*|militants?|gunmen|troops|soldiers|rebels?|insurgents?|jihadists?"
     r"|terror\w*|explosive devices?|ieds?|land\s?mines?|minefields?|suicide|sniper\w*|stabb\w*|hostages?"
-    r"|kidnap\w*|abduct\w*|protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas)\b"
+    r"|kidnap\w*|abduct\w*|protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|riot\w*|clash\w*|tear\s?gas"
+    r"|loot\w*|ransack\w*|vandal\w*|torch(?:ed|ing)|arson\w*|set\s+(?:alight|ablaze|on\s+fire))\b"
 )
 _STATE_ACT = r"^(?:16|1711|17[234])"
 # Between a subject and a noun of attack: the subject was harmed in it ("four workers were injured in the attack").
