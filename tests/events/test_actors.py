@@ -139,6 +139,11 @@ def test_a_ban_or_an_expulsion_without_its_agent_is_the_government_of_the_story(
     assert codes_of(run([story])) == [("PERGOV", None, "1711")]
 
 
+def test_a_killing_by_irregulars_is_unconventional_violence_and_by_troops_force():
+    assert [c[2] for c in codes_of(run(["Chilean militants killed ten villagers."]))] == ["180"]
+    assert [c[2] for c in codes_of(run(["Chilean troops killed ten rebels."]))] == ["190"]
+
+
 def test_looting_and_arson_with_their_doers_unnamed_are_events():
     assert [c[2] for c in codes_of(run(["Dozens of shops were looted in Lima."]))] == ["171"]
     # A fire alone is no one's act.
