@@ -102,6 +102,8 @@ def test_a_named_person_acted_upon_without_a_code_is_a_civilian_of_a_clear_story
     assert ("173", "PERCOP", "PERCVL") in dyads(["Lima, Peru: Peruvian police arrested Tomas Varga in Lima."])
     # Two countries share the story: no country to give, and no code.
     assert ("173", "PERCOP", None) in dyads(["Peruvian police arrested Tomas Varga in Chile."])
+    # An age between the name and its verb ("Tomas Varga, 32, was …") is an apposition, not a clause break.
+    assert ("173", "PERCOP", "PERCVL") in dyads(["Lima, Peru: Tomas Varga, 32, was arrested by Peruvian police."])
 
 
 def test_a_collective_before_a_place_it_holds_is_what_an_act_aims_at_not_a_subject():

@@ -185,7 +185,7 @@ def background(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr) -> pl.Expr:
 
 
 _APPOSITION = (
-    r"^(.*?\w)(,\s+(?:a|an|the|another)\s+[^,;:!?()\"“”]{2,90}?,)\s+"
+    r"^(.*?\w)(,\s+(?:(?:a|an|the|another)\s+[^,;:!?()\"“”]{2,90}?|\d{1,3}),)\s+"
     r"(?:has|have|had|is|are|was|were|will|would|could|can|may|might|should|must|did|does|do|said|says"
     r"|told|\p{Ll}+ed)\b"
 )
