@@ -164,6 +164,11 @@ def test_the_agent_of_a_passive_inside_its_frame_is_the_source():
     assert codes_of(run(["Peru was accused by Chile of spying."])) == [("CHL", "PER", "1125")]
 
 
+def test_a_relative_clause_on_the_subject_does_not_give_the_verb_its_subject():
+    found = codes_of(run(["Chilean officials who met Peruvian diplomats criticised Bolivia."]))
+    assert ("CHLGOV", "BOL", "111") in found and ("PERGOV", "BOL", "111") not in found
+
+
 def test_who_reports_an_act_is_not_its_actor():
     # "according to X" credits a report, and "X reports that …" tells what someone else did.
     assert codes_of(run(["According to Reuters, Japan criticised Chile."])) == [("JPN", "CHL", "111")]

@@ -46,6 +46,7 @@ _BY_GAP = r"(?i)^\s*((?:[\w-]+\s+){0,3}?)by\s+(?:the\s+)?$"
 # "and" (and an adverb) right before a verb: captured, its length is where the coordination starts.
 _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
+_SUBJECT_RELATIVE = r"(?i)\b(?:who|which)\s+\p{Ll}"
 _VENUE = (
     r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?"
     r"(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
@@ -377,6 +378,13 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
     # agreed") is no subject: the phrase's owner before it, in the same clause, is.
     headless = pl.col("b1_members").list.eval(pl.element().struct.field("headless")).list.all()
     controlled = controlled | (headless & pl.col("b2_members").is_not_null() & (pl.col("roles") == "forward")).fill_null(False)
+    # A subject found inside a relative clause on the subject ("a man who abused an American tourist was
+    # jailed", "Russia, which backs Syria, attacked …") is that clause's object: the noun before "who" or
+    # "which" is the subject. (An object relative, "which Iran imposed", has its own subject next.)
+    controlled = controlled | (
+        pl.col("b2_members").is_not_null()
+        & between(pl.col("b2_end"), pl.col("b1_start")).str.contains(_SUBJECT_RELATIVE)
+    ).fill_null(False)
     m = m.with_columns(
         *(pl.when(controlled).then(pl.col(f"b2_{f}")).otherwise(pl.col(f"b1_{f}")).alias(f"b1_{f}")
           for f in ("start", "end", "members")),
