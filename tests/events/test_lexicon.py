@@ -89,21 +89,6 @@ def test_a_verb_form_after_a_determiner_or_a_hyphen_is_a_noun_or_an_adjective(tm
     assert got.select("article_id", "cameo_code").rows() == [("a0", "080"), ("a4", "173"), ("a5", "051")]
 
 
-def test_a_bare_form_left_out_counts_where_only_a_verb_can_stand(tmp_path):
-    rows = ["051\tforward\tverb\tsupport\t\t\t\ted,s,ing\tthe bare form is mostly a noun",
-            "010\tforward\tverb\taddress\t\t\t\ted\tthe bare form has another sense"]
-    table = patterns.pattern_table(write(tmp_path, rows), builtin=False)
-    texts = [
-        "Ruritania will not support Freedonia.",  # a modal, an adverb
-        "Ruritania plans to openly support Freedonia.",  # "to", an adverb
-        "Support for Freedonia grew in Ruritania.",  # the noun
-        "According to support groups, Ruritania fell.",  # "to" as a preposition
-        "It leaves Mrs May support from Freedonia.",  # a name, not the modal
-        "Ruritania will address the concerns of Freedonia.",  # no -s form wanted: not this sense
-    ]
-    got = found(texts, table)
-    assert got.select("article_id", "cameo_code").rows() == [("a0", "051"), ("a1", "051")]
-
 def test_the_first_of_coordinated_objects_chooses_the_frame(tmp_path):
     rows = ["175\tforward\tverb\tfire\t\ttear gas/rubber bullet+\t\t\trepression",
             "193\tforward\tverb\tfire\t\tshot+/bullet+\t\t\tsmall arms"]

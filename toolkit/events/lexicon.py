@@ -17,10 +17,7 @@ A row names an act the way the CAMEO codebook defines it, as a head word and wha
   protesters march, not when troops do. Alternatives separated by "/", "word+" also its plural; the
   column may be left out of a file;
 - `forms`: for verbs, which forms count (any of `base s ed en ing`, comma-separated; empty: all), so
-  that a verb whose bare form is mostly a noun ("charge") is read only where it is a verb. A bare form
-  left out while the -s form is wanted still counts right after a modal, "to" or "do"/"did" (with at
-  most one adverb between: "will not support", "plans to formally protest"), where only a verb can
-  stand; leaving out the -s form too keeps the bare form out everywhere (a sense the bare form lacks);
+  that a verb whose bare form is mostly a noun ("charge") is read only where it is a verb;
 - `cameo_code` and `roles` as in verbs.tsv (see `toolkit.events.patterns`).
 
 Every part after the head is optional in the sense that an empty column asks nothing; a non-empty one
@@ -316,17 +313,11 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
     for i, r in enumerate(table.iter_rows(named=True)):
         lemma = r["lemma"].strip().lower()
         participles: set[str] = set()
-        after_verb: set[str] = set()
         if r["kind"] == "verb":
             wanted = [f.strip() for f in r["forms"].split(",")] if r["forms"] else FORMS
             # An -ize verb is also spelt -ise ("criticize", "criticise").
             spellings = [lemma, lemma[:-3] + "ise"] if lemma.endswith("ize") else [lemma]
             heads = sorted({h for sp in spellings for f in wanted for h in forms_of(sp)[f]})
-            # A bare form left out, where the row wants the present's -s form (so the bare form was left out
-            # as a noun, not for its sense), stands after a modal or "to" (`follows_verb`).
-            if "s" in wanted:
-                after_verb = {h for sp in spellings for h in forms_of(sp)["base"]} - set(heads)
-            heads = sorted({*heads, *after_verb})
             # A verb with an object and nothing else after it has a passive: "the party was banned". The
             # object must be one word (and its plural) to be told before the verb: "people were killed"
             # is no "killed hundreds of people".
@@ -345,7 +336,6 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
         lead, need, before, subject = (None if w is None else _SEP.join(w) for w in (lead, need, before, subject))
         for column, values in (("entry", [i] * n), ("head", heads), ("frame", [frame] * n), ("lead", [lead] * n),
                                ("need", [need] * n), ("participle", [h in participles for h in heads]),
-                               ("after_verb", [h in after_verb for h in heads]),
                                ("passive_need", [before] * n), ("subject", [subject] * n)):
             columns[column].extend(values)
     # Word lists travel as joined strings and are split by polars: building ten thousand Python lists into
@@ -358,33 +348,8 @@ def expand(table: pl.DataFrame) -> pl.DataFrame:
 _SEP = "\x1f"
 _EXPANDED = {
     "entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
-    "participle": pl.Boolean, "after_verb": pl.Boolean, "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
+    "participle": pl.Boolean, "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
 }
-# What a bare verb form left out of a row's `forms` must follow: a modal, "to" or "do", then at most one
-# adverb; "to" after a word that makes it a preposition ("according to", "in response to") does not count.
-# Read on the ASCII copy of the text, where a curly apostrophe is "_".
-_ADVERB = r"(?:(?:[a-z]+ly|also|not|never|still|further|soon|now|then|again|jointly|even)\s+)?$"
-_MODAL_BEFORE = (
-    r"(?:^|[^a-z'_])(?:will|would|shall|should|can|could|may|might|must|cannot|did|does|do|n['_]t|['_]ll|['_]d)\s+"
-    + _ADVERB
-)
-_TO_BEFORE = r"(?:^|[^a-z'_])to\s+" + _ADVERB
-_PREPOSITION_TO = (
-    r"(?i)(?:^|[^a-z'_])(?:according|due|thanks|next|prior|owing|close|contrary|compared|similar|addition|response"
-    r"|regard|relation|respect|reference|return|as|up|access|attention|threat|damage|harm|danger|open|subject"
-    r"|key|answer|way|road|visit|trip|journey|flight|route|exports?|imports?|aid|support|committed|commitment"
-    r"|opposed|opposition|devoted|dedicated|used|objection|resistance|alternative|solution|contribution|vital"
-    r"|crucial|central|essential|important|forward)\s+to\s+" + _ADVERB
-)
-
-
-def follows_verb(before: pl.Expr) -> pl.Expr:
-    """True where `before` (the text up to a bare verb form) ends in a modal, "to" or "do", written in
-    lower case: "Mrs May free to act" has no modal."""
-    return before.str.contains(_MODAL_BEFORE) | (
-        before.str.contains(_TO_BEFORE) & ~before.str.contains(_PREPOSITION_TO))
-
-
 def _frame_parts(
     particle: str | None, obj: str | None, prep: str | None
 ) -> tuple[str, list[str] | None, list[str] | None]:

@@ -83,8 +83,6 @@ TABLE_SCHEMA = {
     **PATTERN_SCHEMA, "heads": pl.List(pl.Utf8), "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
     "participles": pl.List(pl.Utf8), "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8), "kind": pl.Utf8,
     "object_first": pl.Boolean,  # a lexicon row whose object comes right after its head (no particle)
-    # bare forms a row's `forms` leaves out, which count after a modal or "to" (`lexicon.follows_verb`)
-    "after_verb": pl.List(pl.Utf8),
 }
 
 
@@ -92,7 +90,7 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
     """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
     forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(
         pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first(),
-        participles=pl.col("head").filter(pl.col("participle")), after_verb=pl.col("head").filter(pl.col("after_verb")),
+        participles=pl.col("head").filter(pl.col("participle")),
         passive_need=pl.col("passive_need").first(),
         _subject=pl.col("subject").first())
     out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
@@ -102,7 +100,6 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
         cameo_code="cameo_code", roles="roles", notes="notes", heads="head", frame="frame", lead="lead",
         need="need", participles="participles", passive_need="passive_need", subject="_subject", kind="kind",
         object_first=(pl.col("object").fill_null("") != "") & (pl.col("particle").fill_null("") == ""),
-        after_verb="after_verb",
     )
 
 
@@ -115,7 +112,7 @@ def _as_table(table: pl.DataFrame, origin: str) -> pl.DataFrame:
         lead=pl.lit(None, dtype=pl.List(pl.Utf8)), need=pl.lit(None, dtype=pl.List(pl.Utf8)),
         participles=pl.lit(None, dtype=pl.List(pl.Utf8)), passive_need=pl.lit(None, dtype=pl.List(pl.Utf8)),
         subject=pl.lit(None, dtype=pl.List(pl.Utf8)), kind=pl.lit(None, dtype=pl.Utf8),
-        object_first=pl.lit(None, dtype=pl.Boolean), after_verb=pl.lit(None, dtype=pl.List(pl.Utf8)))
+        object_first=pl.lit(None, dtype=pl.Boolean))
 
 
 def load_patterns(paths: Iterable[str | Path]) -> pl.DataFrame:
@@ -181,9 +178,8 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
     """
     forms = (
         lex.select("rank", "pattern", "frame", "lead", "need", "participles", "passive_need", "subject",
-                   "object_first", "after_verb", "kind", key=pl.col("heads")).explode("key")
-        .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False),
-                      after_verb=pl.col("after_verb").list.contains(pl.col("key")).fill_null(False))
+                   "object_first", "kind", key=pl.col("heads")).explode("key")
+        .with_columns(participle=pl.col("participles").list.contains(pl.col("key")).fill_null(False))
         .drop("participles")
         .unique(["key", "rank"])
     )
@@ -244,9 +240,6 @@ def _lexicon_matches(sent: pl.LazyFrame, lex: pl.DataFrame) -> pl.LazyFrame:
         .filter(pl.col("_passive") | pl.col("lead").is_null() | pl.col("lead").list.contains(pl.col("_next")).fill_null(False))
         .filter(pl.col("_passive") | pl.col("need").is_null() | (pl.col("need").list.set_intersection("_words").list.len() > 0))
         .filter((pl.col("kind") != "verb") | ~pl.col("_no_verb"))
-        # A bare form the row leaves out counts only where a verb must stand (`lexicon.follows_verb`).
-        .filter(~pl.col("after_verb") | pl.when(pl.col("after_verb")).then(
-            lexicon.follows_verb(pl.col("_pre").str.slice(-40))).fill_null(False))
         # A row for acts of certain actors only needs one of its subject words in the clause before the head.
         .filter(pl.col("subject").is_null() | pl.when(pl.col("subject").is_not_null()).then(
             pl.col("_pre").str.to_lowercase().str.extract(_CLAUSE_TAIL, 1).str.extract_all(r"[a-z0-9_'-]+")
