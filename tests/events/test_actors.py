@@ -169,6 +169,12 @@ def test_a_relative_clause_on_the_subject_does_not_give_the_verb_its_subject():
     assert ("CHLGOV", "BOL", "111") in found and ("PERGOV", "BOL", "111") not in found
 
 
+def test_a_town_where_something_happens_is_not_its_doer():
+    assert run(["The bank's board met in Lima to discuss the company's results."]).height == 0
+    # Its country is: "protesters in Chile" are Chilean, and Chile can act.
+    assert codes_of(run(["Police in Lima arrested two men."]))[0][:1] == ("PERCOP",)
+
+
 def test_who_reports_an_act_is_not_its_actor():
     # "according to X" credits a report, and "X reports that …" tells what someone else did.
     assert codes_of(run(["According to Reuters, Japan criticised Chile."])) == [("JPN", "CHL", "111")]

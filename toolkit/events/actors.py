@@ -180,7 +180,10 @@ def groups(ments: pl.LazyFrame, sent: pl.LazyFrame, found: pl.LazyFrame) -> pl.L
         heads.with_columns(
             new=(pl.col("prev_end").is_null() | ~gap.str.contains(_COMPOUND_GAP) | split).cast(pl.Int64),
             _modifier=mod,
-            _headless=clauses.after_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("start"))
+            _headless=(clauses.after_noun(pl.col("s_text"), pl.col("s_begin"), pl.col("start"))
+                       # a town where something happens is no doer: "the board met in Mumbai to discuss …"
+                       | ((pl.col("kind") == "place").fill_null(False)
+                          & clauses.after_locative(pl.col("s_text"), pl.col("s_begin"), pl.col("start"))))
             & (pl.col("kind") != "person").fill_null(True)
             & ~pl.col("s_text").str.slice(pl.col("end") - pl.col("s_begin"), 2).str.contains("^['’]s"),
         )
@@ -391,6 +394,10 @@ def assign(matches: pl.LazyFrame, grps: pl.LazyFrame) -> pl.LazyFrame:
         # That subject stands before the previous act by construction: it may.
         _prev_end=pl.when(controlled).then(-1).otherwise("_prev_end"),
     )
+    # A town where something happened, with no owner before it, is no subject: the doer goes unnamed.
+    venue = pl.col("b1_members").list.eval(
+        pl.element().struct.field("headless") & (pl.element().struct.field("kind") == "place")).list.all()
+    m = m.with_columns(_drop("b1", (venue & (pl.col("roles") == "forward")).fill_null(False)))
     m = _nearest(m, grps, on="v_start", key="g_start", strategy="forward", tag="a1")
     # A trigger that begins with its actor ("suicide bombers struck", a noun row) has that actor as its
     # subject, not its object.

@@ -74,6 +74,7 @@ _HEAD_WORDS = (
                       if f != base and f not in ("bore", "bound")}))
 )
 _NEXT_WORD = r"^ (\p{Ll}[\p{Ll}-]*)\b"
+_LOCATIVE = r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?$"
 _PREP_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:in|at|of|across|throughout|around|outside|inside)\s+(?:the\s+)?$"
 _ANY_AGENT = rf"^(?:{AGENT_NOUNS})$"
 _ANY_HEAD = rf"^(?:{_HEAD_WORDS})$|(?:ed|ly)$"
@@ -142,6 +143,12 @@ def relative_subject(gap: pl.Expr) -> pl.Expr:
     """
     word = gap.str.extract(_RELATIVE_HEAD, 1)
     return (word.is_not_null() & ~word.str.contains(_ANY_AGENT) & ~word.str.contains(_ANY_HEAD)).fill_null(False)
+
+
+def after_locative(s_text: pl.Expr, s_begin: pl.Expr, start: pl.Expr) -> pl.Expr:
+    """True for a mention right after a preposition of place ("in", "at", "near" …): where, not who."""
+    before = s_text.str.slice((start - s_begin - 20).clip(lower_bound=0), (start - s_begin).clip(upper_bound=20))
+    return before.str.contains(_LOCATIVE).fill_null(False)
 
 
 def after_noun(s_text: pl.Expr, s_begin: pl.Expr, start: pl.Expr) -> pl.Expr:
