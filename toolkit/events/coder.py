@@ -46,7 +46,8 @@ _SPORT_WORDS = (
     r"|half-time|referees?|stadium|wickets?|innings|batsmen|batsman|bowlers?|grand slam|olympics?|medals?"
     r"|athletes?|athletics|sprinters?|marathon|tennis|football|footballers?|rugby|cricket|golf|golfers?|boxing"
     r"|boxers?|wrestling|wrestlers?|formula one|seeded|podium|qualifiers?|six nations|premiership|uefa|fifa"
-    r"|team-mates?|teammates?|scrum|fly-half|winger|trophy|season|match|matches|coach)\b"
+    r"|team-mates?|teammates?|scrum|fly-half|winger|trophy|season|match|matches|coach"
+    r"|tie-breaks?|tiebreaks?|forehands?|backhands?|double faults?|baseline rall(?:y|ies))\b"
 )
 _SPORT_MIN_WORDS = 3
 _SPORT_SHARE = 0.01
