@@ -93,17 +93,7 @@ def score(extract: Callable[[str], str], pages: dict[str, str], truth: dict[str,
     started = time.process_time()
     predicted = {k: extract(html) for k, html in pages.items()}
     seconds = time.process_time() - started
-    scores = [word_prf(predicted[k], truth[k]) for k in pages]
-    n = len(scores)
-    return {
-        "pages": n,
-        "precision": sum(s[0] for s in scores) / n,
-        "recall": sum(s[1] for s in scores) / n,
-        "f1": sum(s[2] for s in scores) / n,
-        "f1_median": sorted(s[2] for s in scores)[n // 2],
-        "pages_f1_below_0.5": sum(s[2] < 0.5 for s in scores),
-        "pages_per_s": n / seconds if seconds else float("inf"),
-    }
+    return _summary([word_prf(predicted[k], truth[k]) for k in pages], seconds)
 
 
 def build_path(pages: dict[str, str], truth: dict[str, str]) -> dict:
@@ -119,7 +109,11 @@ def build_path(pages: dict[str, str], truth: dict[str, str]) -> dict:
     docs = dump_documents(texts, "html").with_columns(format=pl.lit("html"))
     bodies, _ = predicted_bodies(docs)
     seconds = time.process_time() - started
-    scores = [word_prf(bodies[k], truth[k]) for k in keys]
+    return _summary([word_prf(bodies[k], truth[k]) for k in keys], seconds)
+
+
+def _summary(scores: list[tuple[float, float, float]], seconds: float) -> dict:
+    """Pages, mean precision, recall and F1, median F1, pages below 0.5 and pages/s of per-page scores."""
     n = len(scores)
     return {
         "pages": n,
