@@ -350,6 +350,8 @@ _EXPANDED = {
     "entry": pl.UInt32, "head": pl.Utf8, "frame": pl.Utf8, "lead": pl.List(pl.Utf8), "need": pl.List(pl.Utf8),
     "participle": pl.Boolean, "passive_need": pl.List(pl.Utf8), "subject": pl.List(pl.Utf8),
 }
+
+
 def _frame_parts(
     particle: str | None, obj: str | None, prep: str | None
 ) -> tuple[str, list[str] | None, list[str] | None]:

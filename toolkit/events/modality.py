@@ -79,7 +79,8 @@ _INTENT = {
 # The actor's own commitment to a future act, as against a schedule or a forecast ("will", "is due to").
 _COMMITTED = (
     r"(?i)\b(?:plans?|planned|planning|intends?|intended|intending|vowed|vows?|pledged|pledges|promised|promises"
-    r"|agreed|agrees|offered|offers|ready|prepared|willing|committed|determined) to\b|\b(?:accepted|accepts|accepting) (?:an |the |a )?invitation\b"
+    r"|agreed|agrees|offered|offers|ready|prepared|willing|committed|determined) to\b"
+    r"|\b(?:accepted|accepts|accepting) (?:an |the |a )?invitation\b"
     # The actor's own announcement of what it will do: "X said it will release …" is a promise.
     r"|\b(?:said|says|announced|announces|declared|declares|confirmed|confirms) (?:that )?(?:it|he|she|they|we|i)"
     r" (?:will|would|is going to|are going to|was going to|were going to)\b"

@@ -90,8 +90,7 @@ def _from_lexicon(table: pl.DataFrame) -> pl.DataFrame:
     """Lexicon rows as pattern rows: `heads` (surface forms) and `frame` set, `pattern` the equivalent regex."""
     forms = lexicon.expand(table).group_by("entry", maintain_order=True).agg(
         pl.col("head"), pl.col("frame").first(), pl.col("lead").first(), pl.col("need").first(),
-        participles=pl.col("head").filter(pl.col("participle")),
-        passive_need=pl.col("passive_need").first(),
+        participles=pl.col("head").filter(pl.col("participle")), passive_need=pl.col("passive_need").first(),
         _subject=pl.col("subject").first())
     out = table.with_row_index("entry").join(forms, on="entry", how="inner", maintain_order="left")
     return out.select(
