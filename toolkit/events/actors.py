@@ -47,10 +47,7 @@ _BY_GAP = r"(?i)^\s*((?:[\w-]+\s+){0,3}?)by\s+(?:the\s+)?$"
 _COORDINATED = r"(?i)((?:^|\s)and\s+(?:(?:also|then|later|\w+ly)\s+)?)$"
 _PP_OBJECT = r"(?i)\b(?:from|by)\s+(?:the\s+)?$"
 _SUBJECT_RELATIVE = r"(?i)\b(?:who|which)\s+\p{Ll}"
-_VENUE = (
-    r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?"
-    r"(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
-)
+_VENUE = clauses.LOCATIVE_PREP + r"(?:city\s+of\s+|capital\s+(?:of\s+)?|town\s+of\s+)?$"
 _INFINITIVE_GAP = r"(?i)^\s+to\s+$"
 _PASSIVE_AUX = r"(?i)\b(?:was|were|been|being|is|are|be)\s+(?:[\w-]+ly\s+)?$"
 _PARTICIPLE = r"(?i)^(?:\w+(?:ed|en|wn)|shot|hit|struck|held|met|sent|sold|caught|fought|kept|told|thrown|put)\b"

@@ -74,7 +74,12 @@ _HEAD_WORDS = (
                       if f != base and f not in ("bore", "bound")}))
 )
 _NEXT_WORD = r"^ (\p{Ll}[\p{Ll}-]*)\b"
-_LOCATIVE = r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?$"
+# Roles whose killings are unconventional violence (`recode_killing`), and the words of a killing.
+_IRREGULAR = ["INS", "UAF", "CRM", "RAD", "CVL"]
+_KILLING = r"(?i)\b(?:kill|killed|killing|kills|massacred?|massacring|slaughter(?:ed|ing|s)?|slain|slew)\b"
+# A preposition of place and its article, before the place it introduces.
+LOCATIVE_PREP = r"(?i)\b(?:in|at|near|outside|inside|across|throughout|around)\s+(?:the\s+)?"
+_LOCATIVE = LOCATIVE_PREP + "$"
 _PREP_HEAD = r"\b(\p{Ll}[\p{Ll}-]*)\s+(?:in|at|of|across|throughout|around|outside|inside)\s+(?:the\s+)?$"
 _ANY_AGENT = rf"^(?:{AGENT_NOUNS})$"
 _ANY_HEAD = rf"^(?:{_HEAD_WORDS})$|(?:ed|ly)$"
@@ -178,6 +183,18 @@ def recode_force(trigger: pl.Expr, violent: pl.Expr) -> pl.Expr:
         pl.when(~doubtful).then(pl.col("cameo_code"))
         .when(trigger.str.contains(_VERBAL_ATTACK)).then(pl.lit("111"))
     )
+
+
+def recode_killing(trigger: pl.Expr) -> pl.Expr:
+    """cameo_code with a killing by insurgents, militias, criminals or a crowd read as unconventional
+    violence (180), not the fighting of armed forces (190), which the lexicon's "kill" codes by default.
+    Rebels fighting troops fight (19); killing civilians, or people the text does not say, they too use
+    unconventional violence."""
+    source_role, target_role = pl.col("source_code").str.slice(-3), pl.col("target_code").str.slice(-3)
+    unarmed_target = pl.col("target_code").is_null() | target_role.is_in(["CVL", "REF"])
+    irregular = (source_role.is_in(_IRREGULAR) | ((source_role == "REB") & unarmed_target)).fill_null(False)
+    killing = (pl.col("cameo_code") == "190") & trigger.str.contains(_KILLING)
+    return pl.when(killing & irregular).then(pl.lit("180")).otherwise(pl.col("cameo_code"))
 
 
 def background(s_text: pl.Expr, s_begin: pl.Expr, v_start: pl.Expr) -> pl.Expr:

@@ -51,8 +51,6 @@ _SPORT_WORDS = (
 )
 _SPORT_MIN_WORDS = 3
 _SPORT_SHARE = 0.01
-_IRREGULAR = ["INS", "UAF", "CRM", "RAD", "CVL"]
-_KILLING = r"(?i)\b(?:kill|killed|killing|kills|massacred?|massacring|slaughter(?:ed|ing|s)?|slain|slew)\b"
 _LOCATION_CUE = r"(?i)(?:^|[^\w])(?:in|at|near|outside|inside)\s+(?:the\s+)?(?:[\w“”\"'-]+\s+){0,3}?$"
 # "the crisis in Ruritania" names a topic, "in its offensive against" a campaign: neither is where an act
 # took place.
@@ -262,16 +260,8 @@ def events(
            & ~clauses.owned_by_target(actors.between(pl.col("v_end"), pl.col("target_start")))).fill_null(False)
         | clauses.armed(pl.col("source_code")) | clauses.armed(pl.col("target_code"))
     )
-    # A killing by insurgents, militias, criminals or a crowd is unconventional violence (18), not the
-    # fighting of armed forces (19), which the lexicon's "kill" codes by default (190).
-    # Rebels fighting troops fight (19); killing civilians, or people the text does not say, they too use
-    # unconventional violence.
-    unarmed_target = pl.col("target_code").is_null() | pl.col("target_code").str.slice(-3).is_in(["CVL", "REF"])
-    irregular = (pl.col("source_code").str.slice(-3).is_in(_IRREGULAR)
-                 | ((pl.col("source_code").str.slice(-3) == "REB") & unarmed_target)).fill_null(False)
-    killing = (pl.col("cameo_code") == "190") & trigger.str.contains(_KILLING)
     coded = (
-        coded.with_columns(cameo_code=pl.when(killing & irregular).then(pl.lit("180")).otherwise("cameo_code"))
+        coded.with_columns(cameo_code=clauses.recode_killing(trigger))
         .with_columns(cameo_code=clauses.recode_force(trigger, violent))
         .drop_nulls("cameo_code")
         .filter(~clauses.lacks_needed_target())

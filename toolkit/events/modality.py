@@ -7,10 +7,11 @@ persuade Ruritania to sell …") is hypothetical: the text states an aim, not an
 start with the auxiliary itself ("to visit", "will visit"): that first word counts as part of the gap.
 
 An act of cooperation the actor commits itself to ("plans to visit", "intends to give", "agreed to
-meet"; `committed`) is, in CAMEO, also the expression of that intent: besides the future act, the
-event stage codes an asserted event of root 03, its code from the act's by `intent` (a visit or talks
-036, aid 033x, material cooperation 031x, yielding 035x or 034x). A bare "will" or "is due to" reports
-a schedule or a forecast and stays the future act alone.
+meet", "is ready to help", or its own announcement "said it will/would release"; `committed`, read in
+the words just before the act) is, in CAMEO, also the expression of that intent: besides the future or
+hypothetical act, the event stage codes an asserted event of root 03, its code from the act's by
+`intent` (a visit or talks 036, aid 033x, material cooperation 031x, yielding 035x or 034x). A bare
+"will" or "is due to" reports a schedule or a forecast and stays the future act alone.
 
 attributed_to is the entity that is the subject of the sentence's speech verb ("the Ruritanian
 cabinet said", "Ms Kovac told journalists", "according to Freedonia"): the nearest mention before the
